@@ -1,0 +1,245 @@
+// Package config holds every setting of the portal: defaults that run out of the box, a JSON file that a
+// hospital keeps under configuration management, and environment overrides for containers and tests.
+//
+// It imports only the standard library so that every other package can depend on it without cycles.
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// FileName is the name of the configuration file inside the data folder; the demo writes one there so that
+// an operator can see (and change) every setting the demo runs with.
+const FileName = "portal.json"
+
+// EnvPrefix starts the name of every environment override, e.g. ZVP_ADDR or ZVP_SESSION_IDLE_TIMEOUT.
+const EnvPrefix = "ZVP_"
+
+// Config is the complete configuration of one portal instance. The JSON names are the configuration keys
+// that the README documents and that Validate names when a value is wrong.
+type Config struct {
+	// DataDir holds the database, the generated keys and (for the demo) the development PKI. It is the
+	// --data flag, not a key of the file: the file usually lives in this very folder.
+	DataDir string `json:"-"`
+	// Addr is the HTTPS (mutual TLS) listen address of the portal.
+	Addr string `json:"addr"`
+	// Database is the SQLite file; relative paths are taken inside DataDir.
+	Database string `json:"database"`
+	// Language is the default language of the screens ("nl" or "en").
+	Language string `json:"language"`
+
+	TLS        TLSConfig        `json:"tls"`
+	UZI        UZIConfig        `json:"uzi"`
+	Revocation RevocationConfig `json:"revocation"`
+	Session    SessionConfig    `json:"session"`
+	Hospital   HospitalConfig   `json:"hospital"`
+	DevPKI     DevPKIConfig     `json:"dev_pki"`
+}
+
+// TLSConfig names the server certificate and the bundle of UZI CA certificates that client certificates
+// must chain to. The server certificate is separate from the UZI hierarchy on purpose: it is an ordinary
+// web server certificate.
+type TLSConfig struct {
+	CertFile     string `json:"cert_file"`
+	KeyFile      string `json:"key_file"`
+	ClientCAFile string `json:"client_ca_file"`
+	// MinVersion is "1.2" or "1.3"; TLS 1.3 is always preferred when the client offers it.
+	MinVersion string `json:"min_version"`
+}
+
+// UZIConfig says which UZI certificates the portal accepts: the environment (production, test or the
+// development PKI) selects the issuing-CA allow-list and the certificate policies.
+type UZIConfig struct {
+	// Environment is "production", "test" or "development".
+	Environment string `json:"environment"`
+	// OIDCAs, when not empty, replaces the environment's allow-list: OID CA -> card type (Z, N, M, S).
+	OIDCAs map[string]string `json:"oid_cas"`
+	// AuthPolicies, when not empty, replaces the environment's accepted authentication-certificate policies.
+	AuthPolicies []string `json:"auth_policies"`
+	// AdmitEmployeeCards admits N cards (named employees) for delegated staff.
+	AdmitEmployeeCards bool `json:"admit_employee_cards"`
+	// AdmittedRoles lists the UZI role codes the hospital admits; "17.*" admits a whole profession.
+	AdmittedRoles []string `json:"admitted_roles"`
+}
+
+// RevocationConfig governs the CRL checks. The portal fails closed: without fresh revocation data it
+// admits nobody once the grace period after the CRL's nextUpdate has passed.
+type RevocationConfig struct {
+	// Refresh is how often a CRL is downloaded again (it is also refreshed before its nextUpdate).
+	Refresh Duration `json:"refresh"`
+	// GracePeriod is how long after nextUpdate a CRL may still be used when no newer one can be fetched.
+	GracePeriod Duration `json:"grace_period"`
+	// OCSP enables an additional OCSP check when the certificate names a responder.
+	OCSP bool `json:"ocsp"`
+}
+
+// SessionConfig bounds a provider's session. Sessions are bound to the client-certificate fingerprint.
+type SessionConfig struct {
+	IdleTimeout     Duration `json:"idle_timeout"`
+	AbsoluteTimeout Duration `json:"absolute_timeout"`
+	// KeysFile holds the session hash and block keys (newest first); generated on first run.
+	KeysFile string `json:"keys_file"`
+}
+
+// HospitalConfig describes the hospital that runs the portal.
+type HospitalConfig struct {
+	Name string `json:"name"`
+	URA  string `json:"ura"`
+	// Administrators lists the UZI numbers of hospital staff who may manage consent and relationships.
+	Administrators []string `json:"administrators"`
+}
+
+// DevPKIConfig switches on the development UZI-register: the portal then serves the development CA's
+// CRLs over plain HTTP on CRLAddr, the address the development cards name as CRL distribution point.
+type DevPKIConfig struct {
+	Enabled bool   `json:"enabled"`
+	CRLAddr string `json:"crl_addr"`
+}
+
+// Default returns a configuration that runs the portal from dataDir with the development PKI.
+func Default(dataDir string) Config {
+	return Config{
+		DataDir:  dataDir,
+		Addr:     "localhost:8443",
+		Database: "portal.db",
+		Language: "nl",
+		TLS: TLSConfig{
+			CertFile:     "server.pem",
+			KeyFile:      "server.key",
+			ClientCAFile: "uzi-ca-bundle.pem",
+			MinVersion:   "1.2",
+		},
+		UZI: UZIConfig{
+			Environment: "development",
+			AdmittedRoles: []string{
+				"01.015", "01.004", // huisarts, apotheekhoudend huisarts
+				"01.047", "01.056", // specialist ouderengeneeskunde, arts verstandelijk gehandicapten
+				"17.*",  // apothekers
+				"30.*",  // verpleegkundigen
+				"01.0*", // medical specialists; company, insurance and public-health doctors are refused regardless
+			},
+		},
+		Revocation: RevocationConfig{
+			Refresh:     Duration{Duration: time.Hour},
+			GracePeriod: Duration{Duration: 4 * time.Hour},
+		},
+		Session: SessionConfig{
+			IdleTimeout:     Duration{Duration: 15 * time.Minute},
+			AbsoluteTimeout: Duration{Duration: 12 * time.Hour},
+			KeysFile:        "keys/session.keys",
+		},
+		Hospital: HospitalConfig{
+			Name: "Ziekenhuis Rivierenland",
+			URA:  "90000001",
+		},
+		DevPKI: DevPKIConfig{
+			Enabled: true,
+			CRLAddr: "localhost:8480",
+		},
+	}
+}
+
+// Load builds the configuration: defaults, then the file (when it exists), then the environment, then
+// Validate. An empty path means DataDir/portal.json. getenv is os.Getenv outside tests.
+func Load(dataDir, path string, getenv func(string) string) (Config, error) {
+	cfg := Default(dataDir)
+	if path == "" {
+		path = filepath.Join(dataDir, FileName)
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return Config{}, fmt.Errorf("config: read %s: %w", path, err)
+	default:
+		if err := decodeFile(data, &cfg); err != nil {
+			return Config{}, fmt.Errorf("config: %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(&cfg, getenv); err != nil {
+		return Config{}, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// decodeFile reads a JSON configuration over the defaults and refuses keys it does not know, so that a typo
+// in a setting is an error and not a silently ignored line.
+func decodeFile(data []byte, cfg *Config) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(cfg); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// Write stores the configuration as indented JSON, so that the demo leaves a readable file behind.
+func (c Config) Write(path string) error {
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o600)
+}
+
+// Path resolves a configured file name: absolute paths stay, relative ones are taken inside DataDir.
+func (c Config) Path(name string) string {
+	if name == "" || filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(c.DataDir, name)
+}
+
+// IsAdministrator reports whether the UZI number belongs to hospital staff named as administrator.
+func (c Config) IsAdministrator(uziNumber string) bool {
+	for _, a := range c.Hospital.Administrators {
+		if strings.TrimSpace(a) == uziNumber {
+			return true
+		}
+	}
+	return false
+}
+
+// Duration is a time.Duration written as "15m" or "12h" in the file and in the environment.
+type Duration struct {
+	time.Duration
+	// invalid keeps a value that did not parse, so that Validate can name its key (a decoding error could not).
+	invalid string
+}
+
+// UnmarshalJSON accepts a Go duration string, the only form a human should have to write. A value that does
+// not parse is kept aside and reported by Validate together with its key.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		d.invalid = string(b)
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		d.invalid = s
+		return nil
+	}
+	*d = Duration{Duration: v}
+	return nil
+}
+
+// MarshalJSON writes the duration in the same form UnmarshalJSON reads.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(d.Duration.String())
+}

@@ -1,0 +1,128 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// KeyError names the configuration key that is wrong and why, so that an operator can fix the right line.
+type KeyError struct {
+	Key     string
+	Problem string
+}
+
+// Error reads as "config: session.idle_timeout: must be longer than zero".
+func (e *KeyError) Error() string { return "config: " + e.Key + ": " + e.Problem }
+
+var (
+	eightDigits = regexp.MustCompile(`^[0-9]{8}$`)
+	nineDigits  = regexp.MustCompile(`^[0-9]{9}$`)
+	oidPattern  = regexp.MustCompile(`^[0-9]+(\.[0-9]+)+$`)
+	// rolePattern accepts a full UZI role code (01.015) or a prefix ending in * (17.*, 01.0*).
+	rolePattern = regexp.MustCompile(`^[0-9]{2}\.([0-9]{3}|[0-9]{0,2}\*)$`)
+)
+
+// Environments lists the accepted values of uzi.environment.
+var Environments = []string{"production", "test", "development"}
+
+// Validate checks every key and reports all problems at once, each naming its key.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &KeyError{Key: key, Problem: fmt.Sprintf(format, args...)})
+	}
+	_ = walkKeys(reflect.ValueOf(&c).Elem(), "", func(key string, v reflect.Value) error {
+		if d, ok := v.Interface().(Duration); ok && d.invalid != "" {
+			bad(key, "%q is not a duration such as \"15m\" or \"12h\"", d.invalid)
+		}
+		return nil
+	})
+	if strings.TrimSpace(c.DataDir) == "" {
+		bad("data_dir", "the data folder (--data) must be named")
+	}
+	if err := checkHostPort(c.Addr); err != nil {
+		bad("addr", "%v", err)
+	}
+	if strings.TrimSpace(c.Database) == "" {
+		bad("database", "must name the SQLite file")
+	}
+	if c.Language != "nl" && c.Language != "en" {
+		bad("language", "must be \"nl\" or \"en\", not %q", c.Language)
+	}
+	for key, v := range map[string]string{"tls.cert_file": c.TLS.CertFile, "tls.key_file": c.TLS.KeyFile, "tls.client_ca_file": c.TLS.ClientCAFile} {
+		if strings.TrimSpace(v) == "" {
+			bad(key, "must name a PEM file")
+		}
+	}
+	if c.TLS.MinVersion != "1.2" && c.TLS.MinVersion != "1.3" {
+		bad("tls.min_version", "must be \"1.2\" or \"1.3\", not %q", c.TLS.MinVersion)
+	}
+	if !slices.Contains(Environments, c.UZI.Environment) {
+		bad("uzi.environment", "must be one of %s, not %q", strings.Join(Environments, ", "), c.UZI.Environment)
+	}
+	for oid, cardType := range c.UZI.OIDCAs {
+		if !oidPattern.MatchString(oid) {
+			bad("uzi.oid_cas", "%q is not an OID", oid)
+		}
+		if !slices.Contains([]string{"Z", "N", "M", "S"}, cardType) {
+			bad("uzi.oid_cas", "card type of %s must be Z, N, M or S, not %q", oid, cardType)
+		}
+	}
+	for _, p := range c.UZI.AuthPolicies {
+		if !oidPattern.MatchString(p) {
+			bad("uzi.auth_policies", "%q is not an OID", p)
+		}
+	}
+	if len(c.UZI.AdmittedRoles) == 0 {
+		bad("uzi.admitted_roles", "must list at least one role, or nobody can log in")
+	}
+	for _, r := range c.UZI.AdmittedRoles {
+		if !rolePattern.MatchString(r) {
+			bad("uzi.admitted_roles", "%q is not a role code such as 01.015 or a prefix such as 17.*", r)
+		}
+	}
+	if c.Revocation.Refresh.Duration <= 0 {
+		bad("revocation.refresh", "must be longer than zero")
+	}
+	if c.Revocation.GracePeriod.Duration < 0 {
+		bad("revocation.grace_period", "must not be negative")
+	}
+	if c.Session.IdleTimeout.Duration <= 0 {
+		bad("session.idle_timeout", "must be longer than zero")
+	}
+	if c.Session.AbsoluteTimeout.Duration < c.Session.IdleTimeout.Duration {
+		bad("session.absolute_timeout", "must not be shorter than session.idle_timeout")
+	}
+	if strings.TrimSpace(c.Session.KeysFile) == "" {
+		bad("session.keys_file", "must name the file that holds the session keys")
+	}
+	if strings.TrimSpace(c.Hospital.Name) == "" {
+		bad("hospital.name", "must name the hospital")
+	}
+	if !eightDigits.MatchString(c.Hospital.URA) {
+		bad("hospital.ura", "must be the hospital's 8-digit URA, not %q", c.Hospital.URA)
+	}
+	for _, a := range c.Hospital.Administrators {
+		if !nineDigits.MatchString(a) {
+			bad("hospital.administrators", "%q is not a 9-digit UZI number", a)
+		}
+	}
+	if c.DevPKI.Enabled {
+		if err := checkHostPort(c.DevPKI.CRLAddr); err != nil {
+			bad("dev_pki.crl_addr", "%v", err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func checkHostPort(addr string) error {
+	if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+		return fmt.Errorf("must be host:port, not %q", addr)
+	}
+	return nil
+}
