@@ -1,0 +1,118 @@
+// Package store is the only package that speaks SQL. It keeps the portal's data in one SQLite file:
+// a single writer connection (SQLite allows one writer at a time; queuing in Go is cheaper than
+// SQLITE_BUSY retries) and a pool of read-only connections for the pages, which WAL lets run beside it.
+//
+// Every exported method is one transaction; unexported helpers take a transaction and hold the SQL.
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+// Store is an open portal database.
+type Store struct {
+	write *sqlx.DB
+	read  *sqlx.DB
+	path  string
+}
+
+// Open opens (creating when needed) the database file at path and applies the embedded migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	write, err := sqlx.Open("sqlite3", dsn(abs, url.Values{
+		"_journal_mode": {"WAL"},
+		"_busy_timeout": {"5000"},
+		"_foreign_keys": {"on"},
+		"_synchronous":  {"NORMAL"},
+		"_txlock":       {"immediate"},
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", abs, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open %s: %w", abs, err)
+	}
+	s := &Store{write: write, path: abs}
+	if err := s.migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sqlx.Open("sqlite3", dsn(abs, url.Values{
+		"mode":          {"ro"},
+		"_busy_timeout": {"5000"},
+		"_foreign_keys": {"on"},
+		"_txlock":       {"deferred"},
+	}))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open %s for reading: %w", abs, err)
+	}
+	n := max(2, runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	s.read = read
+	return s, nil
+}
+
+// dsn builds a file: URI so that every pooled connection gets the same pragmas (a PRAGMA run on the pool
+// would reach only one connection).
+func dsn(path string, params url.Values) string {
+	u := url.URL{Scheme: "file", Path: path, RawQuery: params.Encode()}
+	return u.String()
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	var err error
+	if s.read != nil {
+		err = s.read.Close()
+	}
+	if werr := s.write.Close(); werr != nil {
+		err = werr
+	}
+	return err
+}
+
+// Path is the absolute path of the database file.
+func (s *Store) Path() string { return s.path }
+
+// Ping checks that the database answers; the health endpoint uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.read.GetContext(ctx, &one, `SELECT 1`); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// inWriteTx runs fn in one write transaction (BEGIN IMMEDIATE through the DSN) and commits when fn
+// returns nil.
+func (s *Store) inWriteTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.write.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
