@@ -1,0 +1,246 @@
+package auth
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gorilla/sessions"
+)
+
+// SessionCookie is the name of the portal's session cookie.
+const SessionCookie = "zvp_session"
+
+// SessionState says what the cookie of a request amounts to; the portal reacts differently to each
+// (log in, carry on, say the session expired, say the provider logged out).
+type SessionState int
+
+// Session states.
+const (
+	// NoSession: no cookie, or one that cannot be read (forged, old keys, tampered).
+	NoSession SessionState = iota
+	// Active: a valid session of this very card, within both timeouts.
+	Active
+	// IdleExpired: the provider did nothing for longer than the idle timeout.
+	IdleExpired
+	// AbsoluteExpired: the session is older than the absolute timeout.
+	AbsoluteExpired
+	// OtherCard: the cookie belongs to another certificate; it must not be used.
+	OtherCard
+	// LoggedOut: the provider logged out in this browser; they must choose to log in again.
+	LoggedOut
+)
+
+// Session is what the portal keeps about a logged-in provider in the encrypted, signed cookie: only small
+// identifiers, never patient data.
+type Session struct {
+	ID          string
+	UZI         string
+	Fingerprint string
+	AGB         string
+	LoginAt     time.Time
+	SeenAt      time.Time
+}
+
+// Sessions issues and checks session cookies (gorilla/sessions CookieStore: AES-256 encrypted, HMAC
+// signed). The keys come newest first, so that rotating keys keeps existing sessions readable.
+type Sessions struct {
+	store    *sessions.CookieStore
+	Idle     time.Duration
+	Absolute time.Duration
+	Now      func() time.Time
+}
+
+// NewSessions builds the session store. keyPairs alternate hash key (64 bytes) and block key (32 bytes),
+// newest pair first.
+func NewSessions(keyPairs [][]byte, idle, absolute time.Duration) *Sessions {
+	st := sessions.NewCookieStore(keyPairs...)
+	st.Options = &sessions.Options{
+		Path:     "/",
+		HttpOnly: true,
+		Secure:   true,
+		SameSite: http.SameSiteStrictMode,
+	}
+	st.MaxAge(int(absolute / time.Second))
+	return &Sessions{store: st, Idle: idle, Absolute: absolute, Now: time.Now}
+}
+
+// Load reads the session of the request and judges it against the presenting certificate.
+func (s *Sessions) Load(r *http.Request, fingerprint string) (Session, SessionState) {
+	sess, err := s.store.New(r, SessionCookie)
+	if err != nil || sess.IsNew {
+		return Session{}, NoSession
+	}
+	if out, _ := sess.Values["out"].(bool); out {
+		return Session{}, LoggedOut
+	}
+	v := Session{
+		ID:          str(sess.Values["sid"]),
+		UZI:         str(sess.Values["uzi"]),
+		Fingerprint: str(sess.Values["fp"]),
+		AGB:         str(sess.Values["agb"]),
+		LoginAt:     unixMilli(sess.Values["login"]),
+		SeenAt:      unixMilli(sess.Values["seen"]),
+	}
+	if v.ID == "" || v.Fingerprint == "" {
+		return Session{}, NoSession
+	}
+	if v.Fingerprint != fingerprint {
+		return v, OtherCard
+	}
+	now := s.Now()
+	if now.Sub(v.LoginAt) > s.Absolute {
+		return v, AbsoluteExpired
+	}
+	if now.Sub(v.SeenAt) > s.Idle {
+		return v, IdleExpired
+	}
+	return v, Active
+}
+
+// Start issues a fresh session after a successful login: a new id and new values, never a reuse of the
+// old cookie's contents.
+func (s *Sessions) Start(w http.ResponseWriter, r *http.Request, v Session) (Session, error) {
+	now := s.Now()
+	v.ID = randomID()
+	v.LoginAt, v.SeenAt = now, now
+	return v, s.save(w, r, v)
+}
+
+// Touch records activity so that the idle timeout starts again.
+func (s *Sessions) Touch(w http.ResponseWriter, r *http.Request, v Session) error {
+	v.SeenAt = s.Now()
+	return s.save(w, r, v)
+}
+
+// End closes the session. With loggedOut the browser keeps a marker, so that the next page says "you are
+// logged out" instead of logging the card straight in again.
+func (s *Sessions) End(w http.ResponseWriter, r *http.Request, loggedOut bool) error {
+	sess := sessions.NewSession(s.store, SessionCookie)
+	opts := *s.store.Options
+	sess.Options = &opts
+	if loggedOut {
+		sess.Values["out"] = true
+	} else {
+		sess.Options.MaxAge = -1
+	}
+	return s.store.Save(r, w, sess)
+}
+
+func (s *Sessions) save(w http.ResponseWriter, r *http.Request, v Session) error {
+	sess := sessions.NewSession(s.store, SessionCookie)
+	opts := *s.store.Options
+	sess.Options = &opts
+	sess.Values["sid"] = v.ID
+	sess.Values["uzi"] = v.UZI
+	sess.Values["fp"] = v.Fingerprint
+	sess.Values["agb"] = v.AGB
+	sess.Values["login"] = v.LoginAt.UnixMilli()
+	sess.Values["seen"] = v.SeenAt.UnixMilli()
+	if err := s.store.Save(r, w, sess); err != nil {
+		return fmt.Errorf("auth: save session: %w", err)
+	}
+	return nil
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func unixMilli(v any) time.Time {
+	ms, _ := v.(int64)
+	return time.UnixMilli(ms)
+}
+
+func randomID() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b)
+}
+
+// sessionKeyFile is the JSON layout of session.keys_file: key pairs newest first.
+type sessionKeyFile struct {
+	Keys []sessionKeyPair `json:"keys"`
+}
+
+type sessionKeyPair struct {
+	Hash  string `json:"hash"`
+	Block string `json:"block"`
+}
+
+// LoadOrCreateSessionKeys reads the session keys, creating the file with one fresh pair on first run.
+// Rotation: put a new pair first in the file and restart; cookies made with older pairs stay readable
+// until the pair is removed.
+func LoadOrCreateSessionKeys(path string) ([][]byte, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		if err := RotateSessionKeys(path); err != nil {
+			return nil, err
+		}
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: session keys (session.keys_file): %w", err)
+	}
+	var f sessionKeyFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("auth: session keys %s: %w", path, err)
+	}
+	if len(f.Keys) == 0 {
+		return nil, fmt.Errorf("auth: session keys %s: no key pair", path)
+	}
+	var pairs [][]byte
+	for i, k := range f.Keys {
+		hash, err1 := base64.StdEncoding.DecodeString(k.Hash)
+		block, err2 := base64.StdEncoding.DecodeString(k.Block)
+		if err1 != nil || err2 != nil || len(hash) < 32 || len(block) != 32 {
+			return nil, fmt.Errorf("auth: session keys %s: pair %d must be base64 with a hash key of at least 32 bytes and a block key of 32 bytes", path, i+1)
+		}
+		pairs = append(pairs, hash, block)
+	}
+	return pairs, nil
+}
+
+// RotateSessionKeys puts a newly generated key pair in front of the existing ones (creating the file when
+// needed) and keeps at most three pairs, so that sessions survive one rotation.
+func RotateSessionKeys(path string) error {
+	var f sessionKeyFile
+	if data, err := os.ReadFile(path); err == nil {
+		if err := json.Unmarshal(data, &f); err != nil {
+			return fmt.Errorf("auth: session keys %s: %w", path, err)
+		}
+	}
+	hash, block := make([]byte, 64), make([]byte, 32)
+	if _, err := rand.Read(hash); err != nil {
+		return err
+	}
+	if _, err := rand.Read(block); err != nil {
+		return err
+	}
+	pair := sessionKeyPair{base64.StdEncoding.EncodeToString(hash), base64.StdEncoding.EncodeToString(block)}
+	f.Keys = append([]sessionKeyPair{pair}, f.Keys...)
+	if len(f.Keys) > 3 {
+		f.Keys = f.Keys[:3]
+	}
+	data, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("auth: session keys: %w", err)
+	}
+	if err := os.WriteFile(path, append(data, '\n'), 0o600); err != nil {
+		return fmt.Errorf("auth: session keys: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package auth
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// roundTrip issues a session cookie with one Sessions and reads it back with another.
+func roundTrip(t *testing.T, issuer, reader *Sessions, v Session, fingerprint string) (Session, SessionState) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	if _, err := issuer.Start(rec, httptest.NewRequest(http.MethodGet, "/", nil), v); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	for _, c := range rec.Result().Cookies() {
+		req.AddCookie(c)
+	}
+	return reader.Load(req, fingerprint)
+}
+
+func TestSessionStates(t *testing.T) {
+	keys, err := LoadOrCreateSessionKeys(filepath.Join(t.TempDir(), "keys", "session.keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	issuer := NewSessions(keys, 15*time.Minute, 12*time.Hour)
+	issuer.Now = func() time.Time { return now }
+	v := Session{UZI: "900100001", Fingerprint: "fp-a", AGB: "01012345"}
+	tests := []struct {
+		name        string
+		later       time.Duration
+		fingerprint string
+		want        SessionState
+	}{
+		{"same card soon after", time.Minute, "fp-a", Active},
+		{"another card on the same cookie", time.Minute, "fp-b", OtherCard},
+		{"idle too long", 16 * time.Minute, "fp-a", IdleExpired},
+		{"older than the absolute timeout", 13 * time.Hour, "fp-a", AbsoluteExpired},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reader := NewSessions(keys, 15*time.Minute, 12*time.Hour)
+			reader.Now = func() time.Time { return now.Add(tt.later) }
+			got, state := roundTrip(t, issuer, reader, v, tt.fingerprint)
+			if state != tt.want {
+				t.Fatalf("state = %v, want %v", state, tt.want)
+			}
+			if state == Active && (got.UZI != v.UZI || got.AGB != v.AGB || got.ID == "") {
+				t.Fatalf("session read back as %+v", got)
+			}
+		})
+	}
+}
+
+func TestForgedOrForeignCookieIsNoSession(t *testing.T) {
+	dir := t.TempDir()
+	keysA, _ := LoadOrCreateSessionKeys(filepath.Join(dir, "a.keys"))
+	keysB, _ := LoadOrCreateSessionKeys(filepath.Join(dir, "b.keys"))
+	_, state := roundTrip(t, NewSessions(keysA, time.Hour, time.Hour), NewSessions(keysB, time.Hour, time.Hour), Session{UZI: "1", Fingerprint: "fp"}, "fp")
+	if state != NoSession {
+		t.Fatalf("a cookie from other keys gave state %v", state)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: "MTIzNDU2Nzg5MA==|forged|signature"})
+	if _, state := NewSessions(keysA, time.Hour, time.Hour).Load(req, "fp"); state != NoSession {
+		t.Fatalf("a forged cookie gave state %v", state)
+	}
+}
+
+func TestRotatedKeysStillReadOldSessions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "session.keys")
+	old, err := LoadOrCreateSessionKeys(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := RotateSessionKeys(path); err != nil {
+		t.Fatal(err)
+	}
+	rotated, err := LoadOrCreateSessionKeys(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rotated) != 4 {
+		t.Fatalf("after one rotation want 2 key pairs, got %d keys", len(rotated))
+	}
+	if _, state := roundTrip(t, NewSessions(old, time.Hour, time.Hour), NewSessions(rotated, time.Hour, time.Hour), Session{UZI: "1", Fingerprint: "fp"}, "fp"); state != Active {
+		t.Fatalf("a session made with the old keys is %v after rotation", state)
+	}
+}
+
+func TestLoggedOutMarker(t *testing.T) {
+	keys, _ := LoadOrCreateSessionKeys(filepath.Join(t.TempDir(), "k"))
+	s := NewSessions(keys, time.Hour, time.Hour)
+	rec := httptest.NewRecorder()
+	if err := s.End(rec, httptest.NewRequest(http.MethodPost, "/logout", nil), true); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	for _, c := range rec.Result().Cookies() {
+		if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteStrictMode {
+			t.Errorf("cookie %s lacks HttpOnly/Secure/SameSite=Strict: %+v", c.Name, c)
+		}
+		req.AddCookie(c)
+	}
+	if _, state := s.Load(req, "fp"); state != LoggedOut {
+		t.Fatalf("state after logout = %v", state)
+	}
+}

@@ -1,0 +1,83 @@
+// Package auth decides who the caller is: the mutual-TLS configuration, the UZI identity of the client
+// certificate, revocation, admission and the provider's session. It knows UZI and AGB; it does not know
+// patients.
+package auth
+
+import (
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+)
+
+// ErrNoCertificate means the request carries no verified client certificate. With the portal's TLS
+// configuration the handshake already refuses such clients; this guards handlers used behind other
+// listeners and in tests.
+var ErrNoCertificate = errors.New("no verified client certificate")
+
+// ServerTLSConfig builds the TLS configuration of DESIGN.md §2.1: a client certificate is required and
+// verified against the UZI CA bundle, TLS 1.2 at least (1.3 preferred by Go whenever the client offers it),
+// and only AEAD cipher suites with forward secrecy for TLS 1.2.
+func ServerTLSConfig(certFile, keyFile, clientCAFile, minVersion string) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("auth: server certificate (tls.cert_file, tls.key_file): %w", err)
+	}
+	pool, err := LoadCertPool(clientCAFile)
+	if err != nil {
+		return nil, fmt.Errorf("auth: client CA bundle (tls.client_ca_file): %w", err)
+	}
+	version := uint16(tls.VersionTLS12)
+	if minVersion == "1.3" {
+		version = tls.VersionTLS13
+	}
+	return &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		ClientAuth:   tls.RequireAndVerifyClientCert,
+		ClientCAs:    pool,
+		MinVersion:   version,
+		CipherSuites: []uint16{
+			tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+			tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+		},
+		NextProtos: []string{"h2", "http/1.1"},
+	}, nil
+}
+
+// LoadCertPool reads a PEM bundle of CA certificates and refuses a file without any.
+func LoadCertPool(file string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", file)
+	}
+	return pool, nil
+}
+
+// ClientCertificate returns the verified leaf certificate of the request and its chain. The chain comes
+// from VerifiedChains, so it is known to lead to one of the configured UZI CAs.
+func ClientCertificate(r *http.Request) (leaf *x509.Certificate, chain []*x509.Certificate, err error) {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.VerifiedChains[0]) == 0 {
+		return nil, nil, ErrNoCertificate
+	}
+	chain = r.TLS.VerifiedChains[0]
+	return chain[0], chain, nil
+}
+
+// Fingerprint is the SHA-256 of the certificate's DER, in hex; sessions are bound to it and the access
+// log records it.
+func Fingerprint(cert *x509.Certificate) string {
+	sum := sha256.Sum256(cert.Raw)
+	return hex.EncodeToString(sum[:])
+}

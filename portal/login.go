@@ -1,0 +1,144 @@
+package portal
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"zorgverlenersportaal/auth"
+	"zorgverlenersportaal/portal/audit"
+)
+
+// identify reads the UZI card of the request. A certificate that is not a UZI authentication certificate
+// (or not one the portal accepts) becomes a refusal page, and the refusal is logged.
+func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p, err := auth.Identify(c.Request(), s.profile)
+		if err != nil {
+			return s.refuseLogin(c, p, err)
+		}
+		c.Set(ctxProvider, &p)
+		return next(c)
+	}
+}
+
+// requireSession lets a request through only with a live session of the presenting card. Without one it
+// logs the card in (admission); after a timeout or a logout it shows a page that asks the provider to log
+// in again, so that walking away from a screen ends the session for real.
+func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p := c.Get(ctxProvider).(*auth.Provider)
+		sess, state := s.sessions.Load(c.Request(), p.Fingerprint)
+		switch state {
+		case auth.Active:
+			if sess.UZI != p.UZINumber {
+				return s.startSession(c, p, next)
+			}
+			p.AGB = sess.AGB
+			p.Administrator = s.cfg.IsAdministrator(p.UZINumber)
+			if err := s.sessions.Touch(c.Response(), c.Request(), sess); err != nil {
+				return err
+			}
+			c.Set(ctxSession, &sess)
+			return next(c)
+		case auth.IdleExpired, auth.AbsoluteExpired:
+			if err := s.sessions.End(c.Response(), c.Request(), true); err != nil {
+				return err
+			}
+			key := "session.idle"
+			if state == auth.AbsoluteExpired {
+				key = "session.absolute"
+			}
+			return s.views.render(c, http.StatusUnauthorized, "signed_out", s.page(c, key+".title", key))
+		case auth.LoggedOut:
+			return s.views.render(c, http.StatusUnauthorized, "signed_out", s.page(c, "session.logged_out.title", "session.logged_out"))
+		default: // NoSession, OtherCard: a card without a session of its own logs in afresh.
+			return s.startSession(c, p, next)
+		}
+	}
+}
+
+// startSession admits the card (the admission rules decide), logs the login and issues a new session.
+func (s *Server) startSession(c echo.Context, p *auth.Provider, next echo.HandlerFunc) error {
+	if err := s.admit(c, p); err != nil {
+		return s.refuseLogin(c, *p, err)
+	}
+	if err := s.audit.Append(c.Request().Context(), audit.Record{
+		Event:   audit.EventLogin,
+		Outcome: audit.Success,
+		User:    auditUser(*p),
+		Source:  s.auditSource(c, p.Fingerprint),
+	}); err != nil {
+		return err
+	}
+	sess, err := s.sessions.Start(c.Response(), c.Request(), auth.Session{UZI: p.UZINumber, Fingerprint: p.Fingerprint, AGB: p.AGB})
+	if err != nil {
+		return err
+	}
+	c.Set(ctxSession, &sess)
+	return next(c)
+}
+
+// admit applies the admission rules to a card that has no session yet and fills in what admission
+// establishes (the accepted AGB code, the administrator flag).
+func (s *Server) admit(c echo.Context, p *auth.Provider) error {
+	if p.HasAGB() {
+		p.AGB = p.AGBCode
+	}
+	p.Administrator = s.cfg.IsAdministrator(p.UZINumber)
+	return nil
+}
+
+// refuseLogin writes the refusal to the access log and returns it for the error page. When even the log
+// cannot be written, that failure is what the provider sees.
+func (s *Server) refuseLogin(c echo.Context, p auth.Provider, refusal error) error {
+	reason := refusal.Error()
+	if r, ok := refusal.(*auth.Refusal); ok {
+		reason = r.Reason
+	}
+	fingerprint := p.Fingerprint
+	if leaf, _, err := auth.ClientCertificate(c.Request()); err == nil {
+		fingerprint = auth.Fingerprint(leaf)
+	}
+	if err := s.audit.Append(c.Request().Context(), audit.Record{
+		Event:   audit.EventLoginRefused,
+		Outcome: audit.Refused,
+		Reason:  reason,
+		User:    auditUser(p),
+		Source:  s.auditSource(c, fingerprint),
+		Detail:  refusal.Error(),
+	}); err != nil {
+		return err
+	}
+	return refusal
+}
+
+// login starts a new session on the provider's explicit request (after a logout or a timeout).
+func (s *Server) login(c echo.Context) error {
+	p := c.Get(ctxProvider).(*auth.Provider)
+	return s.startSession(c, p, func(c echo.Context) error {
+		return c.Redirect(http.StatusSeeOther, "/")
+	})
+}
+
+// logout ends the session; the browser keeps a marker so that the card is not logged straight in again.
+func (s *Server) logout(c echo.Context) error {
+	if err := s.sessions.End(c.Response(), c.Request(), true); err != nil {
+		return err
+	}
+	return s.views.render(c, http.StatusOK, "signed_out", s.page(c, "session.logged_out.title", "session.logged_out"))
+}
+
+// auditUser is the access log's view of a provider.
+func auditUser(p auth.Provider) audit.User {
+	return audit.User{UZI: p.UZINumber, Name: p.DisplayName(), Role: p.RoleCode, AGB: p.AGB, URA: p.SubscriberNumber}
+}
+
+// auditSource is the access point of the request: client address, certificate and request id.
+func (s *Server) auditSource(c echo.Context, fingerprint string) audit.Source {
+	return audit.Source{
+		ClientIP:        c.RealIP(),
+		CertFingerprint: fingerprint,
+		RequestID:       c.Response().Header().Get(echo.HeaderXRequestID),
+	}
+}

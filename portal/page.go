@@ -1,0 +1,31 @@
+package portal
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"zorgverlenersportaal/auth"
+)
+
+// page builds the data every template gets: language, provider, CSRF token, the hospital and the page's
+// own data. titleKey is a message key.
+func (s *Server) page(c echo.Context, titleKey string, data any) Page {
+	lang, _ := c.Get(ctxLang).(string)
+	if lang == "" {
+		lang = s.cfg.Language
+	}
+	p := Page{
+		Lang:      lang,
+		Title:     s.views.catalog.T(lang, titleKey),
+		Hospital:  s.cfg.Hospital.Name,
+		Path:      c.Request().URL.Path,
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+		Now:       s.now(),
+		Data:      data,
+	}
+	// The frame names the provider only inside a live session, never on a refusal or signed-out page.
+	if prov, ok := c.Get(ctxProvider).(*auth.Provider); ok && c.Get(ctxSession) != nil {
+		p.Provider = prov
+	}
+	p.CSRF, _ = c.Get(ctxCSRF).(string)
+	return p
+}

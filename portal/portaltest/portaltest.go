@@ -1,0 +1,214 @@
+// Package portaltest starts the real portal for tests: a development PKI with the test cards, a real
+// SQLite database in a temporary folder, the server on a free port over mutual TLS, and HTTP clients that
+// present a card. Tests then use the portal the way a provider's browser does.
+//
+// A test package that uses it runs portaltest.Main from its TestMain, so that the PKI (RSA key generation
+// is the slow part) is built once per package and removed afterwards.
+package portaltest
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"zorgverlenersportaal/config"
+	"zorgverlenersportaal/portal"
+	"zorgverlenersportaal/portal/devpki"
+	"zorgverlenersportaal/portal/store"
+)
+
+// shared is the package's development PKI and the plain-HTTP server that publishes its CRLs at the
+// distribution point its cards name.
+var shared struct {
+	dir string
+	pki *devpki.PKI
+	crl *http.Server
+}
+
+// Main builds the shared development PKI with every card, runs the tests and cleans up. Call it from
+// TestMain: func TestMain(m *testing.M) { portaltest.Main(m) }.
+func Main(m *testing.M) {
+	code, err := run(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "portaltest:", err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+func run(m *testing.M) (int, error) {
+	dir, err := os.MkdirTemp("", "portaltest-pki-")
+	if err != nil {
+		return 1, err
+	}
+	defer os.RemoveAll(dir)
+	pki, srv, err := newPKI(dir, nil)
+	if err != nil {
+		return 1, err
+	}
+	defer srv.Close()
+	shared.dir, shared.pki, shared.crl = dir, pki, srv
+	return m.Run(), nil
+}
+
+// newPKI creates a development PKI in dir (cards: nil for all) with a CRL server of its own on a free
+// port, which the cards name as their CRL distribution point.
+func newPKI(dir string, cards []string) (*devpki.PKI, *http.Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	pki, err := devpki.Ensure(context.Background(), devpki.Options{
+		Dir:        dir,
+		CRLBaseURL: "http://" + ln.Addr().String() + "/crl/",
+		Cards:      cards,
+	})
+	if err != nil {
+		ln.Close()
+		return nil, nil, err
+	}
+	srv := &http.Server{Handler: pki.CRLHandler(), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return pki, srv, nil
+}
+
+// Options adjust one test portal.
+type Options struct {
+	// Configure changes the configuration before the server starts (after the test defaults are set).
+	Configure func(*config.Config)
+	// PrivatePKI gives the portal a PKI of its own with only these cards, for tests that revoke cards or
+	// otherwise change the PKI; nil uses the package's shared PKI.
+	PrivatePKI []string
+}
+
+// Env is one running test portal.
+type Env struct {
+	Config config.Config
+	Store  *store.Store
+	PKI    *devpki.PKI
+	Server *portal.Server
+	// URL is the portal's base URL, https://127.0.0.1:PORT.
+	URL string
+	// Logs collects the server's structured log.
+	Logs *SyncBuffer
+}
+
+// Start runs a portal for the test and stops it when the test ends.
+func Start(t testing.TB, opts Options) *Env {
+	t.Helper()
+	if shared.pki == nil {
+		t.Fatal("portaltest: call portaltest.Main from TestMain")
+	}
+	pki := shared.pki
+	if opts.PrivatePKI != nil {
+		p, srv, err := newPKI(filepath.Join(t.TempDir(), "pki"), opts.PrivatePKI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { srv.Close() })
+		pki = p
+	}
+	dir := t.TempDir()
+	paths := pki.Paths()
+	cfg := config.Default(dir)
+	cfg.Addr = "127.0.0.1:0"
+	cfg.TLS.CertFile = paths.ServerCert
+	cfg.TLS.KeyFile = paths.ServerKey
+	cfg.TLS.ClientCAFile = paths.ClientCABundle
+	cfg.DevPKI.Enabled = false // the test serves the CRLs itself
+	admin, _ := devpki.CardByName(devpki.CardAdmin)
+	cfg.Hospital.Administrators = []string{admin.UZINumber}
+	if opts.Configure != nil {
+		opts.Configure(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := store.Open(ctx, cfg.Path(cfg.Database))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &SyncBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, err := portal.New(cfg, st, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server: %v", err)
+		}
+		st.Close()
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+	return &Env{Config: cfg, Store: st, PKI: pki, Server: srv, URL: "https://" + ln.Addr().String(), Logs: logs}
+}
+
+// Card returns a test card of the portal's PKI.
+func (e *Env) Card(t testing.TB, name string) *devpki.Card {
+	t.Helper()
+	c, err := e.PKI.Card(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// Client returns a browser-like client that presents the authentication certificate of a test card.
+func (e *Env) Client(t testing.TB, card string) *Client {
+	t.Helper()
+	return e.ClientWith(t, &e.Card(t, card).Authentication.TLS)
+}
+
+// ClientWith returns a client that presents any certificate (nil: none at all).
+func (e *Env) ClientWith(t testing.TB, cert *tls.Certificate) *Client {
+	t.Helper()
+	roots := x509.NewCertPool()
+	roots.AddCert(e.PKI.ServerCA())
+	tlsConfig := &tls.Config{RootCAs: roots, ServerName: "localhost"}
+	if cert != nil {
+		c := *cert
+		tlsConfig.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return &c, nil }
+	}
+	return newClient(e.URL, tlsConfig)
+}
+
+// SyncBuffer is a bytes.Buffer safe for the server's concurrent log writes.
+type SyncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends to the buffer.
+func (b *SyncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns everything written so far.
+func (b *SyncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,10 @@
+// Package static holds the portal's stylesheets, scripts (progressive enhancement only) and images,
+// embedded so that the portal needs no CDN and serves nothing it did not ship with.
+package static
+
+import "embed"
+
+// FS holds css/ and img/.
+//
+//go:embed css img
+var FS embed.FS
