@@ -163,3 +163,26 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// PatientRelationship is one line of a provider's "my patients": the patient and the relationship that
+// makes them the provider's patient.
+type PatientRelationship struct {
+	Patient      Patient
+	Relationship Relationship
+}
+
+// EmergencyReview is the hospital's verdict on one emergency access, made afterwards by staff.
+type EmergencyReview struct {
+	RelationshipID int64     `db:"relationship_id"`
+	ReviewedAt     time.Time `db:"reviewed_at"`
+	ReviewedBy     string    `db:"reviewed_by"`
+	Note           string    `db:"note"`
+}
+
+// EmergencyAccess is one use of the emergency procedure as the review list shows it: the emergency
+// relationship (who, when, why, until when), the patient, and the review once there is one.
+type EmergencyAccess struct {
+	Relationship Relationship
+	Patient      Patient
+	Review       *EmergencyReview
+}
