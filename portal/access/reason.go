@@ -61,10 +61,25 @@ const (
 	ReasonPatientNumberMissing      Reason = "patient-number-missing"
 	ReasonFamilyNameMissing         Reason = "family-name-missing"
 	ReasonUnknownSex                Reason = "unknown-sex"
-	ReasonRelationshipOtherPatient  Reason = "relationship-other-patient"
 	ReasonBirthDateInFuture         Reason = "birth-date-in-future"
 	ReasonEmergencyRoleNotPermitted Reason = "emergency-role-not-permitted"
 )
+
+// Reasons lists every reason, so that tests can check that each has a Dutch and an English explanation.
+var Reasons = []Reason{
+	ReasonUnknownCategory, ReasonRoleNotPermitted, ReasonNoConsent, ReasonConsentRefused, ReasonConsentWithdrawn,
+	ReasonConsentLapsed, ReasonNoRelationship, ReasonRelationshipNotYetValid, ReasonRelationshipExpired,
+	ReasonRelationshipEnded, ReasonCoveringWithoutMandate, ReasonEmergencyDisabled, ReasonEmergencyNeedsAGB,
+	ReasonRelationshipExists, ReasonEmergencyReasonTooShort, ReasonEmergencyPatientMismatch, ReasonMinorUnder12,
+	ReasonMinor12To15, ReasonPatient16OrOlder, ReasonGivenInFuture, ReasonGivenBeforeBirth, ReasonNothingToWithdraw,
+	ReasonUnknownRecipient, ReasonUnknownStatus, ReasonUnknownRegistrant, ReasonUnknownChannel, ReasonUnknownKind,
+	ReasonEmergencyOnlyByProcedure, ReasonHolderKind, ReasonHolderAGB, ReasonHolderURA, ReasonHolderBoth,
+	ReasonMandateURA, ReasonMandateSelf, ReasonMandateNotCovering, ReasonValidFromMissing, ReasonUntilBeforeFrom,
+	ReasonOperatorMissing, ReasonSourceMissing, ReasonRelationshipAlreadyEnded, ReasonEndReasonMissing,
+	ReasonNotEmergency, ReasonReviewNoteMissing, ReasonAlreadyReviewed, ReasonInvalidBSN, ReasonBirthDateMissing,
+	ReasonPatientNumberMissing, ReasonFamilyNameMissing, ReasonUnknownSex, ReasonBirthDateInFuture,
+	ReasonEmergencyRoleNotPermitted,
+}
 
 // ErrRefused is wrapped by every *RuleError, so that callers can tell "the rules say no" (a message for
 // the user, data unchanged) from a failure of the system.
