@@ -112,7 +112,9 @@ func TestConsentCommand(t *testing.T) {
 func TestRelationCommand(t *testing.T) {
 	dir, adult, _ := newAccessData(t)
 	patient := []string{"--data", dir, "--bsn", adult.BSN, "--birth-date", "1958-04-12"}
-	run := func(args ...string) (int, string, string) { return runMain(t, nil, append([]string{"relation"}, args...)...) }
+	run := func(args ...string) (int, string, string) {
+		return runMain(t, nil, append([]string{"relation"}, args...)...)
+	}
 
 	code, out, errOut := run(append([]string{"add"}, append(patient, "--kind", "registered_gp", "--ura", "90000101", "--name", "De Linde", "--by", "J. Balie")...)...)
 	if code != 0 || !strings.Contains(out, "added: relationship 1") || !strings.Contains(out, "until changed") {
