@@ -147,9 +147,9 @@ var DataCategories = []string{"summary", "encounters", "problems", "allergies", 
 // RecipientCategories lists the consent recipient categories; portal/access checks it against its own.
 var RecipientCategories = []string{"huisartsen", "apotheken", "medisch_specialisten", "ouderen_gehandicaptenzorg", "verpleging_thuiszorg"}
 
-// NeverAdmittedRoles are the company doctor, insurance doctor and public-health doctor: they never see
-// patient data, so the role scope may not give them any.
-var NeverAdmittedRoles = []string{"01.008", "01.048", "01.055"}
+// NeverAdmittedRoles are the company doctor, insurance doctor and public-health doctor, and cards without
+// a care-provider role: they never see patient data, so the role scope may not give them any.
+var NeverAdmittedRoles = []string{"01.008", "01.048", "01.055", "00.000"}
 
 // DevPKIConfig switches on the development UZI-register: the portal then serves the development CA's
 // CRLs over plain HTTP on CRLAddr, the address the development cards name as CRL distribution point.

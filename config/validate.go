@@ -155,7 +155,7 @@ func (a AccessConfig) validate(bad func(key, format string, args ...any)) {
 			}
 		}
 		if slices.Contains(NeverAdmittedRoles, pattern) && len(scope.Categories) > 0 {
-			bad(key, "%s: company, insurance and public-health doctors never get access", pattern)
+			bad(key, "%s: company, insurance and public-health doctors and cards without a care-provider role never get access", pattern)
 		}
 	}
 	for _, d := range []struct {

@@ -17,10 +17,12 @@ import (
 // adminPatientPage is the hospital's view of one patient's consent and relationships, with the forms to
 // change them. A form that was refused comes back with the values typed and what is wrong.
 type adminPatientPage struct {
-	Patient       access.Patient
-	Age           int
-	Deciders      access.Registrant
-	Consents      []consentRow
+	Patient  access.Patient
+	Age      int
+	Deciders access.Registrant
+	Consents []consentRow
+	// HasGranted says whether any category has consent in force, i.e. whether there is something to withdraw.
+	HasGranted    bool
 	History       []access.Consent
 	Relationships []relationshipRow
 	Grant         consentForm
@@ -129,6 +131,7 @@ func (s *Server) renderAdminPatient(c echo.Context, page adminPatientPage, statu
 		row := consentRow{Category: cat, State: state, Record: rec}
 		if rec != nil && state == access.ConsentStateGranted {
 			row.LapsesAt = rec.LapsesAt(facts.Patient)
+			page.HasGranted = true
 		}
 		page.Consents = append(page.Consents, row)
 	}
