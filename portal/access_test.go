@@ -507,6 +507,14 @@ func TestAdministrationIsForAdministratorsOnly(t *testing.T) {
 	if resp := admin.Get(t, "/"); !strings.Contains(resp.Body, `href="/admin"`) {
 		t.Error("the administrator's menu lacks the administration")
 	}
+	// The administrator's forms need the CSRF token too.
+	resp, err := admin.Do(http.MethodPost, "/admin/patients/find", url.Values{"bsn": {"999993847"}, "birth_date": {"1958-04-12"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Status != http.StatusForbidden && resp.Status != http.StatusBadRequest {
+		t.Errorf("a form without CSRF token answered %d", resp.Status)
+	}
 }
 
 // TestAdminFindsPatientsByBSNAndBirthDate: the search needs both, says what is wrong, and logs misses.

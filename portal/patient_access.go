@@ -132,6 +132,13 @@ func (s *Server) requestEmergency(c echo.Context) error {
 		return err
 	}
 	facts, err := s.store.PatientFacts(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		if lerr := s.audit.Append(ctx, audit.Record{Event: audit.EventEmergencyAccess, Outcome: audit.Refused, Reason: "not-found",
+			Emergency: true, User: auditUser(*prov), Source: s.auditSource(c, prov.Fingerprint),
+			Detail: fmt.Sprintf("emergency procedure for patient id %d", id)}); lerr != nil {
+			return lerr
+		}
+	}
 	if err != nil {
 		return err
 	}
