@@ -32,8 +32,10 @@ func (s *Server) classify(err error) problem {
 			key = "refusal.generic"
 		}
 		return problem{http.StatusForbidden, key}
-	case errors.Is(err, audit.ErrNotWritten):
+	case errors.Is(err, audit.ErrNotWritten), errors.Is(err, store.ErrLogNotWritten):
 		return problem{http.StatusServiceUnavailable, "error.audit_unavailable"}
+	case errors.Is(err, errNotAdministrator):
+		return problem{http.StatusForbidden, "admin.forbidden"}
 	case errors.Is(err, store.ErrNotFound):
 		return problem{http.StatusNotFound, "error.not_found"}
 	case errors.As(err, &he):

@@ -23,4 +23,20 @@ func (s *Server) routes() {
 	// Everything else needs an admitted provider with a live session.
 	provider := card.Group("", s.requireSession)
 	provider.GET("/", s.home)
+
+	// Access to one patient: why the provider may see them and until when, and the emergency procedure.
+	provider.GET("/patients/:id/access", s.showPatientAccess)
+	provider.POST("/patients/:id/emergency", s.requestEmergency)
+
+	// The hospital's administration of consent, relationships and emergency reviews: administrators only.
+	admin := provider.Group("/admin", s.requireAdministrator)
+	admin.GET("", s.showAdminHome)
+	admin.POST("/patients/find", s.findPatient)
+	admin.GET("/patients/:id", s.showAdminPatient)
+	admin.POST("/patients/:id/consents", s.registerConsent)
+	admin.POST("/patients/:id/consents/withdraw", s.withdrawConsent)
+	admin.POST("/patients/:id/relationships", s.addRelationship)
+	admin.POST("/patients/:id/relationships/:rid/end", s.endRelationship)
+	admin.GET("/emergencies", s.showEmergencies)
+	admin.POST("/emergencies/:rid/review", s.reviewEmergency)
 }

@@ -16,6 +16,7 @@ import (
 
 	"zorgverlenersportaal/auth"
 	"zorgverlenersportaal/config"
+	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/audit"
 	"zorgverlenersportaal/portal/store"
 	"zorgverlenersportaal/uzi"
@@ -28,6 +29,7 @@ type Server struct {
 	audit    *audit.Log
 	sessions *auth.Sessions
 	profile  uzi.Profile
+	policy   access.Policy
 	views    *renderer
 	logger   *slog.Logger
 	tls      *tls.Config
@@ -51,12 +53,17 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger) (*Server, erro
 	if err != nil {
 		return nil, err
 	}
+	policy, err := access.PolicyFromConfig(cfg.Access)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:      cfg,
 		store:    st,
 		audit:    audit.New(st),
 		sessions: auth.NewSessions(keys, cfg.Session.IdleTimeout.Duration, cfg.Session.AbsoluteTimeout.Duration),
 		profile:  auth.Profile(cfg.UZI),
+		policy:   policy,
 		views:    views,
 		logger:   logger,
 		tls:      tlsConfig,
