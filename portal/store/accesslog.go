@@ -46,32 +46,38 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 // and Hash on the record it is given.
 func (s *Store) AppendAccessRecords(ctx context.Context, recs []AccessRecord, chain func(prev string, rec *AccessRecord)) error {
 	return s.inWriteTx(ctx, func(tx *sqlx.Tx) error {
-		prev, err := lastAccessHash(ctx, tx)
-		if err != nil {
-			return err
-		}
-		for i := range recs {
-			chain(prev, &recs[i])
-			res, err := tx.NamedExecContext(ctx, `
-				INSERT INTO access_log (
-				    at, event, outcome, reason, user_uzi, user_name, user_role, user_agb, user_ura,
-				    on_behalf_of, patient_bsn, patient_number, object_category, object_ids, basis, emergency,
-				    client_ip, cert_fingerprint, request_id, detail, prev_hash, hash
-				) VALUES (
-				    :at, :event, :outcome, :reason, :user_uzi, :user_name, :user_role, :user_agb, :user_ura,
-				    :on_behalf_of, :patient_bsn, :patient_number, :object_category, :object_ids, :basis, :emergency,
-				    :client_ip, :cert_fingerprint, :request_id, :detail, :prev_hash, :hash
-				)`, &recs[i])
-			if err != nil {
-				return fmt.Errorf("store: append access record: %w", translate(err))
-			}
-			if recs[i].ID, err = res.LastInsertId(); err != nil {
-				return fmt.Errorf("store: append access record: %w", err)
-			}
-			prev = recs[i].Hash
-		}
-		return nil
+		return appendAccessRecordsTx(ctx, tx, recs, chain)
 	})
+}
+
+// appendAccessRecordsTx appends records inside a write transaction that may also hold the change they
+// log (an import), so that the change and its log entry are committed together or not at all.
+func appendAccessRecordsTx(ctx context.Context, tx *sqlx.Tx, recs []AccessRecord, chain func(prev string, rec *AccessRecord)) error {
+	prev, err := lastAccessHash(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for i := range recs {
+		chain(prev, &recs[i])
+		res, err := tx.NamedExecContext(ctx, `
+			INSERT INTO access_log (
+			    at, event, outcome, reason, user_uzi, user_name, user_role, user_agb, user_ura,
+			    on_behalf_of, patient_bsn, patient_number, object_category, object_ids, basis, emergency,
+			    client_ip, cert_fingerprint, request_id, detail, prev_hash, hash
+			) VALUES (
+			    :at, :event, :outcome, :reason, :user_uzi, :user_name, :user_role, :user_agb, :user_ura,
+			    :on_behalf_of, :patient_bsn, :patient_number, :object_category, :object_ids, :basis, :emergency,
+			    :client_ip, :cert_fingerprint, :request_id, :detail, :prev_hash, :hash
+			)`, &recs[i])
+		if err != nil {
+			return fmt.Errorf("store: append access record: %w", translate(err))
+		}
+		if recs[i].ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("store: append access record: %w", err)
+		}
+		prev = recs[i].Hash
+	}
+	return nil
 }
 
 func lastAccessHash(ctx context.Context, tx *sqlx.Tx) (string, error) {
