@@ -29,8 +29,10 @@ var ErrLinkedElsewhere = errors.New("auth: AGB code already linked to another UZ
 
 // Where a linked AGB code came from.
 const (
-	LinkSourceCard    = "card"    // the AGB field of the UZI card
-	LinkSourceEntered = "entered" // typed by the provider on the first-entry page
+	// LinkSourceCard: the AGB field of the UZI card, put there by the UZI-register.
+	LinkSourceCard = "card"
+	// LinkSourceEntered: typed by the provider on the first-entry page and confirmed by the register.
+	LinkSourceEntered = "entered"
 )
 
 // OutcomeAdmitted is the outcome of an AGB check that admitted the provider; a refused check records the

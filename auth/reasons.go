@@ -37,13 +37,23 @@ const (
 // The reasons of a refused TLS handshake. No page can be shown for them (there is no connection to answer
 // on); they go to the server log and, when a certificate was presented, to the access log.
 const (
-	HandshakeNoCertificate      = "tls.no-certificate"
-	HandshakeUnknownCA          = "tls.unknown-ca"
-	HandshakeExpired            = "tls.expired"
-	HandshakeNotYetValid        = "tls.not-yet-valid"
-	HandshakeKeyUsage           = "tls.key-usage"
+	// HandshakeNoCertificate: the client sent no certificate (no card in the reader, or none chosen).
+	HandshakeNoCertificate = "tls.no-certificate"
+	// HandshakeUnknownCA: the certificate does not chain to the UZI CA bundle (another environment, a
+	// certificate that is not a UZI card's at all).
+	HandshakeUnknownCA = "tls.unknown-ca"
+	// HandshakeExpired: the certificate's validity has ended.
+	HandshakeExpired = "tls.expired"
+	// HandshakeNotYetValid: the certificate's validity has not begun (or the client's clock is wrong).
+	HandshakeNotYetValid = "tls.not-yet-valid"
+	// HandshakeKeyUsage: the certificate may not be used for client authentication: typically the card's
+	// signing or encryption certificate.
+	HandshakeKeyUsage = "tls.key-usage"
+	// HandshakeInvalidCertificate: chain verification failed for another reason.
 	HandshakeInvalidCertificate = "tls.invalid-certificate"
-	HandshakeFailed             = "tls.handshake"
+	// HandshakeFailed: the handshake failed without a certificate problem (a scan, a client that gave up,
+	// no common protocol version).
+	HandshakeFailed = "tls.handshake"
 )
 
 // ErrRevocationUnavailable is wrapped by every revocation-unavailable refusal, so that the web layer can

@@ -115,7 +115,9 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 	return s, nil
 }
 
-// Handler is the HTTP handler of the portal, for tests that bring their own TLS listener.
+// Handler is the HTTP handler of the portal, for tests that bring their own TLS listener. Without Serve
+// nothing refreshes the CRLs in the background: run Revocation().Run beside it, or the portal fails
+// closed once the first CRL passes its nextUpdate and grace period.
 func (s *Server) Handler() http.Handler { return s.echo }
 
 // TLSConfig is the server's mutual-TLS configuration.

@@ -1,6 +1,7 @@
 package command
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"zorgverlenersportaal/portal/devagb"
 	"zorgverlenersportaal/portal/store"
 )
 
@@ -108,4 +110,30 @@ func TestAGBCommandLine(t *testing.T) {
 	if code, _, errOut := runMain(t, nil, "agb", "import", "--data", dir, writeRegister(t, "agbcode;naam\n")); code != 1 || !strings.Contains(errOut, "header") {
 		t.Errorf("a file without the header: %d %s", code, errOut)
 	}
+}
+
+// FuzzParseRegisterPartial: whatever the file, the --partial parser ends, never panics, returns only
+// registrations that validate, and names only lines that exist.
+func FuzzParseRegisterPartial(f *testing.F) {
+	f.Add([]byte(registerFile))
+	f.Add(devagb.RegisterCSV)
+	f.Add([]byte(registerHeader + "ZV;\"01012345\n;2008-03-01;;actief;Vries;;;;;;;;\nKWAL;01012345;2008-03-01;;;;;;;;0101;;;\n"))
+	f.Add([]byte("\xef\xbb\xbf" + registerHeader + "REL;01012345;2008-03-01;;;;;;;;;01012345;werkzaam-bij;\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		regs, bad, err := parseRegisterPartial(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		for _, r := range regs {
+			if err := r.Validate(); err != nil {
+				t.Fatalf("--partial kept an invalid registration: %v", err)
+			}
+		}
+		lines := bytes.Count(data, []byte("\n")) + 1
+		for _, le := range bad {
+			if le.Line < 1 || le.Line > lines {
+				t.Fatalf("bad line %d outside the file's %d lines", le.Line, lines)
+			}
+		}
+	})
 }

@@ -19,10 +19,13 @@ type AGBLink struct {
 	Outcome   string    `db:"outcome"`
 }
 
-// The sources of a link, as stored.
+// The sources of a link, as stored; they are the values of auth.LinkSourceCard and auth.LinkSourceEntered.
 const (
-	AGBLinkFromCard    = "card"
-	AGBLinkEntered     = "entered"
+	// AGBLinkFromCard is a code from the AGB field of the UZI card.
+	AGBLinkFromCard = "card"
+	// AGBLinkEntered is a code the provider typed on the first-entry page.
+	AGBLinkEntered = "entered"
+	// agbOutcomeAdmitted is the outcome of a check that admitted (auth.OutcomeAdmitted).
 	agbOutcomeAdmitted = "admitted"
 )
 
