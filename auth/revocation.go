@@ -305,8 +305,9 @@ func (r *Revocation) untilNextDue() time.Duration {
 }
 
 // due is when an issuer's CRL should next be downloaded: refresh after the last good download, or a tenth
-// of the CRL's validity before its nextUpdate if that is earlier; after a failure, not before the retry
-// pause has passed.
+// of the CRL's validity before its nextUpdate if that is earlier, but never sooner than the retry pause
+// after the last download (a CA that keeps serving an old CRL is not asked again and again); after a
+// failure, not before the retry pause has passed.
 func (r *Revocation) due(e *issuerCRL) time.Time {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -318,6 +319,9 @@ func (r *Revocation) due(e *issuerCRL) time.Time {
 	validity := e.crl.nextUpdate.Sub(e.crl.thisUpdate)
 	if early := e.crl.nextUpdate.Add(-validity / 10); early.Before(at) {
 		at = early
+	}
+	if floor := e.crl.fetchedAt.Add(r.retry); at.Before(floor) {
+		at = floor
 	}
 	if e.lastErr != nil && at.Before(retryAt) {
 		at = retryAt

@@ -342,3 +342,34 @@ func BenchmarkRevocationCheck(b *testing.B) {
 		}
 	}
 }
+
+// TestRefreshSchedule: when the next download is due — and that a CA that keeps serving an old CRL (or a
+// clock far ahead of it) is not asked again and again.
+func TestRefreshSchedule(t *testing.T) {
+	clk := newClock()
+	now := clk.now()
+	r := NewRevocation(RevocationOptions{Refresh: time.Hour, Now: clk.now})
+	crl := func(thisUpdate, nextUpdate time.Time) *issuerCRL {
+		return &issuerCRL{crl: &crlSnapshot{thisUpdate: thisUpdate, nextUpdate: nextUpdate, fetchedAt: now}, lastTry: now}
+	}
+	tests := []struct {
+		name string
+		e    *issuerCRL
+		want time.Time
+	}{
+		{"fresh CRL: after the refresh interval", crl(now.Add(-time.Hour), now.Add(47*time.Hour)), now.Add(time.Hour)},
+		{"past nextUpdate (old CRL, or clock ahead): not before the retry pause", crl(now.Add(-50*time.Hour), now.Add(-2*time.Hour)), now.Add(time.Minute)},
+		{"never downloaded: after the retry pause", &issuerCRL{lastTry: now}, now.Add(time.Minute)},
+	}
+	for _, tt := range tests {
+		if got := r.due(tt.e); !got.Equal(tt.want) {
+			t.Errorf("%s: due %s, want %s", tt.name, got.Sub(now), tt.want.Sub(now))
+		}
+	}
+	// A CRL valid for 48 hours, 40 hours old: due 4.8 hours before its nextUpdate.
+	e := crl(now.Add(-40*time.Hour), now.Add(8*time.Hour))
+	r2 := NewRevocation(RevocationOptions{Refresh: 24 * time.Hour, Now: clk.now})
+	if got, want := r2.due(e), now.Add(8*time.Hour-48*time.Hour/10); !got.Equal(want) {
+		t.Errorf("early refresh: due %s, want %s", got.Sub(now), want.Sub(now))
+	}
+}
