@@ -80,6 +80,9 @@ type RevocationConfig struct {
 	GracePeriod Duration `json:"grace_period"`
 	// OCSP enables an additional OCSP check when the certificate names a responder.
 	OCSP bool `json:"ocsp"`
+	// FetchTimeout bounds one CRL download or OCSP request, so that a hanging distribution point cannot
+	// hold a login (or the background refresh) for long.
+	FetchTimeout Duration `json:"fetch_timeout"`
 }
 
 // SessionConfig bounds a provider's session. Sessions are bound to the client-certificate fingerprint.
@@ -182,8 +185,9 @@ func Default(dataDir string) Config {
 			},
 		},
 		Revocation: RevocationConfig{
-			Refresh:     Duration{Duration: time.Hour},
-			GracePeriod: Duration{Duration: 4 * time.Hour},
+			Refresh:      Duration{Duration: time.Hour},
+			GracePeriod:  Duration{Duration: 4 * time.Hour},
+			FetchTimeout: Duration{Duration: 15 * time.Second},
 		},
 		Session: SessionConfig{
 			IdleTimeout:     Duration{Duration: 15 * time.Minute},

@@ -93,6 +93,9 @@ func (c Config) Validate() error {
 	if c.Revocation.GracePeriod.Duration < 0 {
 		bad("revocation.grace_period", "must not be negative")
 	}
+	if c.Revocation.FetchTimeout.Duration <= 0 {
+		bad("revocation.fetch_timeout", "must be longer than zero")
+	}
 	if c.Session.IdleTimeout.Duration <= 0 {
 		bad("session.idle_timeout", "must be longer than zero")
 	}

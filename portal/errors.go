@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zorgverlenersportaal/agb"
 	"zorgverlenersportaal/auth"
 	"zorgverlenersportaal/portal/audit"
 	"zorgverlenersportaal/portal/store"
@@ -30,6 +31,10 @@ func (s *Server) classify(err error) problem {
 		key := "refusal." + refusal.Reason
 		if !s.views.catalog.Has(key + ".title") {
 			key = "refusal.generic"
+		}
+		// Missing revocation information or an unreachable AGB register is not a "no": try again later.
+		if errors.Is(err, auth.ErrRevocationUnavailable) || errors.Is(err, agb.ErrUnavailable) {
+			return problem{http.StatusServiceUnavailable, key}
 		}
 		return problem{http.StatusForbidden, key}
 	case errors.Is(err, audit.ErrNotWritten), errors.Is(err, store.ErrLogNotWritten):

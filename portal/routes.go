@@ -15,10 +15,13 @@ func (s *Server) routes() {
 	// Stylesheets, scripts and images: no patient data, no session needed (the TLS handshake still is).
 	e.GET("/static/*", s.staticFile)
 
-	// The card is identified, but no session is needed: logging in again and logging out.
+	// The card is identified, but no session is needed: logging in again and logging out, and the
+	// first-entry page that asks a provider whose card carries no AGB code for it.
 	card := e.Group("", s.identify, s.csrf())
 	card.POST("/login", s.login)
 	card.POST("/logout", s.logout)
+	card.GET(agbCodePath, s.agbCode)
+	card.POST(agbCodePath, s.submitAGBCode)
 
 	// Everything else needs an admitted provider with a live session.
 	provider := card.Group("", s.requireSession)

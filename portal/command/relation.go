@@ -134,7 +134,7 @@ func addRelation(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "added: relationship %d, patient %s (%s): %s, %s\n", saved.ID, p.BSN, p.PatientNumber, detail, period(saved))
+	fmt.Fprintf(env.Stdout, "added: relationship %d, patient %s (%s): %s, %s\n", saved.ID, p.BSN, p.PatientNumber, detail, relationshipPeriod(saved))
 	return nil
 }
 
@@ -216,13 +216,13 @@ func listRelations(ctx context.Context, env *Env, args []string) error {
 		if r.MandateURA != nil {
 			holder += " (mandate " + *r.MandateURA + ")"
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Kind, holder, r.HolderName, r.StateAt(now), period(r), r.Source, r.Reason)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Kind, holder, r.HolderName, r.StateAt(now), relationshipPeriod(r), r.Source, r.Reason)
 	}
 	return w.Flush()
 }
 
 // period writes a relationship's validity in Dutch local time.
-func period(r access.Relationship) string {
+func relationshipPeriod(r access.Relationship) string {
 	s := r.ValidFrom.In(access.Amsterdam).Format("2006-01-02 15:04") + " until "
 	if end := r.EndsAt(); end != nil {
 		return s + end.In(access.Amsterdam).Format("2006-01-02 15:04")
