@@ -185,9 +185,14 @@ func (b *Browser) Visit(path string) int {
 }
 
 // TryVisit loads a portal path and returns the HTTP status, or the browser's network error (such as
-// net::ERR_BAD_SSL_CLIENT_AUTH_CERT) when no page arrived.
+// net::ERR_BAD_SSL_CLIENT_AUTH_CERT) when no page arrived. An absolute https://localhost URL is loaded
+// as it is, for tests that run a helper server beside the portal.
 func (b *Browser) TryVisit(path string) (int, error) {
-	resp, err := run(b, chromedp.NavigateResponse(b.URL(path)))
+	target := b.URL(path)
+	if strings.HasPrefix(path, "https://") {
+		target = path
+	}
+	resp, err := run(b, chromedp.NavigateResponse(target))
 	if err != nil {
 		return 0, err
 	}
@@ -276,6 +281,27 @@ func (b *Browser) Location() string {
 		b.fatalf("location: %v", err)
 	}
 	return loc
+}
+
+// Context is the chromedp context of the browser's tab, for what the helpers do not cover (events,
+// protocol commands). Actions run on it have no time limit of their own.
+func (b *Browser) Context() context.Context { return b.tab }
+
+// Targets lists the URLs of the browser's targets (pages, frames, workers), e.g. to see that Chromium's
+// PDF viewer opened for a document.
+func (b *Browser) Targets() []string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.tab, actionTimeout)
+	defer cancel()
+	infos, err := chromedp.Targets(ctx)
+	if err != nil {
+		b.fatalf("targets: %v", err)
+	}
+	urls := make([]string, 0, len(infos))
+	for _, info := range infos {
+		urls = append(urls, info.URL)
+	}
+	return urls
 }
 
 // Do runs chromedp actions for what the helpers above do not cover.
