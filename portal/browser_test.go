@@ -3,13 +3,20 @@
 package portal_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp/kb"
 
+	"zorgverlenersportaal/portal"
+	"zorgverlenersportaal/portal/access"
+	"zorgverlenersportaal/portal/chart"
 	"zorgverlenersportaal/portal/devpki"
+	"zorgverlenersportaal/portal/document"
 	"zorgverlenersportaal/portal/portaltest"
 	"zorgverlenersportaal/portal/portaltest/browser"
 )
@@ -133,4 +140,107 @@ func TestBrowserSkipLinkIsFirstTabStop(t *testing.T) {
 	if f := b.Focused(); f.ID != "main" {
 		t.Errorf("after following the skip link focus is on %+v, want main", f)
 	}
+}
+
+// TestBrowserDossierComponents puts every dossier partial, rendered by the portal's own renderer, into
+// the real start page with the real stylesheet, and checks them the way a person would: axe finds no
+// serious problem (contrast included), the tabs show keyboard focus, and the print version keeps the
+// banner and drops the navigation.
+func TestBrowserDossierComponents(t *testing.T) {
+	env := portaltest.Start(t, portaltest.Options{})
+	b := browser.Open(t, env, devpki.CardGP)
+	b.Visit("/")
+
+	render := func(name, lang string, data any) string {
+		t.Helper()
+		out, err := env.Server.RenderPartial(name, lang, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	now := time.Now()
+	died := now.AddDate(0, 0, -3)
+	p := access.Patient{BSN: "123456782", PatientNumber: "P0012345", FamilyName: "Vries", FamilyPrefix: "de",
+		GivenNames: "Maria Johanna", BirthDate: time.Date(1950, 2, 3, 0, 0, 0, 0, time.UTC), Sex: access.SexFemale,
+		Deceased: true, DeceasedAt: &died}
+	banner := portal.NewPatientBanner(p, portal.BannerClinical{Allergies: []string{"Penicilline", "Pinda"},
+		TreatmentLimits: []string{"Niet reanimeren"}}, now)
+	tabs := portal.DossierTabs(access.Categories, access.Lab, func(c access.Category) string { return "#" + string(c) })
+	trend := chart.Trend{ID: "lab-k", Test: "Kalium", Unit: "mmol/L", Range: chart.Between(3.5, 5)}
+	for i, v := range []float64{4.1, 5.6, 4.4, 3.2, 3.9} {
+		trend.Points = append(trend.Points, chart.Point{Time: now.AddDate(0, 0, 14*(i-4)), Value: v})
+	}
+	var rows strings.Builder
+	for _, r := range []struct {
+		test, value, unit, rangeText, interpretation, status string
+	}{
+		{"Kalium", "5,6", "mmol/L", "3,5 – 5,0", "H", "final"},
+		{"Natrium", "128", "mmol/L", "135 – 145", "L", "final"},
+		{"Troponine T", "2100", "ng/L", "< 14", "HH", "preliminary"},
+		{"Hemoglobine", "8,1", "mmol/L", "7,5 – 10,0", "", "corrected"},
+	} {
+		flag := portal.LabFlagOf(r.interpretation, nil, nil, nil)
+		class := ""
+		if flag.Flagged() {
+			class = ` class="lab-table__row--flagged"`
+		}
+		fmt.Fprintf(&rows, `<tr%s><th scope="row">%s</th><td class="num lab-table__value">%s %s</td><td>%s</td><td class="lab-table__range">%s</td><td>%s</td></tr>`,
+			class, r.test, r.value, render("labflag", "nl", flag), r.unit, r.rangeText, render("badge", "nl", portal.StatusBadge(r.status)))
+	}
+	letter, err := document.NewSanitizer().HTML([]byte(`<h1>Ontslagbrief</h1><p>Geachte collega,</p><p onclick=x()>Patiënt is <b>ontslagen</b>.</p><ul><li>CRP 12</li></ul>`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	components := render("banner", "nl", banner) + render("tabs", "nl", tabs) +
+		`<h2>Lab</h2><table class="lab-table"><caption>Laatste uitslagen</caption><thead><tr><th scope="col">Test</th><th scope="col" class="num">Waarde</th><th scope="col">Eenheid</th><th scope="col">Referentie</th><th scope="col">Status</th></tr></thead><tbody>` +
+		rows.String() + `</tbody></table>` + render("trend", "nl", trend) +
+		`<h2>Brief</h2><dl class="facts"><dt>Auteur</dt><dd>Dr. J. Bakker, internist</dd><dt>Status</dt><dd>` + render("badge", "nl", portal.StatusBadge("final")) + `</dd></dl>` + string(letter)
+	browser.Eval[bool](b, fmt.Sprintf(`(document.querySelector("main").innerHTML = %s, true)`, jsonString(components)))
+
+	if got := browser.Eval[string](b, `document.querySelector("main h1").textContent`); got != "Maria Johanna de Vries" {
+		t.Errorf("banner heading %q", got)
+	}
+	if b.Count(`.tabs a[aria-current="page"]`) != 1 || b.Text(`.tabs a[aria-current="page"]`) != "Lab" {
+		t.Error("the current tab is not marked")
+	}
+	if n := b.Count(".lab-flag .visually-hidden"); n != 3 {
+		t.Errorf("%d hidden flag words, want 3", n)
+	}
+	if fill := browser.Eval[string](b, `getComputedStyle(document.querySelector(".lab-flag--high")).color`); fill != "rgb(164, 0, 29)" {
+		t.Errorf("high flag colour %s", fill)
+	}
+	if w := browser.Eval[float64](b, `document.querySelector(".chart svg").getBoundingClientRect().width`); w < 400 || w > 770 {
+		t.Errorf("chart width %.0f px: it does not scale to its container", w)
+	}
+	b.Screenshot("components")
+	b.Axe(t)
+
+	// Keyboard: tabbing onto the current tab shows a visible focus ring.
+	browser.Eval[bool](b, `(document.querySelector('.tabs a[href="#medication"]').focus(), true)`)
+	b.Press(kb.Tab)
+	if f := b.Focused(); f.Text != "Lab" || f.OutlineStyle == "none" || f.OutlineWidth < 2 {
+		t.Errorf("focused tab %+v", f)
+	}
+
+	b.Media("print")
+	display := func(sel string) string {
+		return browser.Eval[string](b, fmt.Sprintf(`getComputedStyle(document.querySelector(%s)).display`, jsonString(sel)))
+	}
+	if display(".tabs") != "none" || display(".site-header__tools") != "none" || display(".skip-link") != "none" {
+		t.Error("the print version shows navigation")
+	}
+	if display(".patient-banner") == "none" || display(".chart") == "none" {
+		t.Error("the print version hides the banner or the chart")
+	}
+	if top := browser.Eval[float64](b, `document.querySelector(".patient-banner").getBoundingClientRect().top`); top > 200 {
+		t.Errorf("the banner starts %.0f px down the printed page", top)
+	}
+	b.Screenshot("components-print")
+}
+
+// jsonString quotes s as a JavaScript string literal.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zorgverlenersportaal/auth"
+	"zorgverlenersportaal/portal/chart"
 	"zorgverlenersportaal/static"
 	"zorgverlenersportaal/views"
 )
@@ -105,6 +106,12 @@ func (r *renderer) funcs() template.FuncMap {
 				return "nl"
 			}
 			return "en"
+		},
+		// Dossier partials (dossierparts.go): part hands a partial its data with the language.
+		"part":        func(lang string, data any) Part { return Part{Lang: lang, Data: data} },
+		"statusBadge": StatusBadge,
+		"trendChart": func(lang string, tr chart.Trend) (template.HTML, error) {
+			return chart.Render(tr, chart.Options{Lang: lang, Messages: r.catalog.T, Location: amsterdam})
 		},
 	}
 }

@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -302,6 +303,19 @@ func (b *Browser) Targets() []string {
 		urls = append(urls, info.URL)
 	}
 	return urls
+}
+
+// Media switches the CSS media type the page is laid out for: "print" shows the print stylesheet (for
+// checks and screenshots of the paper version), "" goes back to the screen.
+func (b *Browser) Media(media string) {
+	b.t.Helper()
+	set := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
+		return err
+	})
+	if err := b.do(set); err != nil {
+		b.fatalf("media %q: %v", media, err)
+	}
 }
 
 // Do runs chromedp actions for what the helpers above do not cover.
