@@ -50,7 +50,7 @@ const ChromiumPath = "/usr/bin/chromium"
 
 // actionTimeout bounds every single browser action, so that a missing element or a hung page fails the
 // test with a message instead of waiting for the go test deadline.
-const actionTimeout = 15 * time.Second
+const actionTimeout = 30 * time.Second
 
 // NoCard opens a browser without any client certificate, the way a provider without a card reader
 // arrives; the portal must not answer it.
