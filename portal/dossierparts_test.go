@@ -380,7 +380,11 @@ func TestTrendPartial(t *testing.T) {
 	if len(svg) != 1 || attr(svg[0], "role") != "img" || attr(svg[0], "aria-labelledby") != "lab-kalium-title lab-kalium-desc" {
 		t.Fatalf("svg %v", svg)
 	}
-	if _, err := r.partial("trend", Part{Lang: "nl", Data: chart.Trend{}}); err == nil {
-		t.Error("a chart without points rendered")
+	// Data the chart cannot draw gives a note, not a broken page.
+	for _, bad := range []chart.Trend{{}, {Test: "x", Range: chart.Between(5, 3), Points: tr.Points}} {
+		doc := renderPart(t, r, "trend", "en", bad)
+		if n := find(doc, byClass("chart__unavailable")); len(n) != 1 || !strings.HasPrefix(text(n[0]), "No chart") {
+			t.Errorf("no note for %+v", bad)
+		}
 	}
 }

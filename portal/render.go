@@ -110,8 +110,14 @@ func (r *renderer) funcs() template.FuncMap {
 		// Dossier partials (dossierparts.go): part hands a partial its data with the language.
 		"part":        func(lang string, data any) Part { return Part{Lang: lang, Data: data} },
 		"statusBadge": StatusBadge,
-		"trendChart": func(lang string, tr chart.Trend) (template.HTML, error) {
-			return chart.Render(tr, chart.Options{Lang: lang, Messages: r.catalog.T, Location: amsterdam})
+		// trendChart draws a lab trend; data it cannot draw (no points, a reference range upside down)
+		// gives a short note instead of failing the page, since the lab table shows the values anyway.
+		"trendChart": func(lang string, tr chart.Trend) template.HTML {
+			out, err := chart.Render(tr, chart.Options{Lang: lang, Messages: r.catalog.T, Location: amsterdam})
+			if err != nil {
+				return template.HTML(`<p class="chart__unavailable">` + template.HTMLEscapeString(r.catalog.T(lang, "chart.unavailable")) + `</p>`)
+			}
+			return out
 		},
 	}
 }

@@ -47,6 +47,7 @@ func (w *svgWriter) attr(name string, v float64) {
 	w.b = append(w.b, '"')
 }
 
+// String is the markup written so far.
 func (w *svgWriter) String() string { return string(w.b) }
 
 // drawing is one Render call's state.
