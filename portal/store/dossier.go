@@ -125,12 +125,16 @@ func (s *Store) LabTests(ctx context.Context, patientID int64) ([]dossier.LabTes
 	var out []dossier.LabTest
 	err := s.read.SelectContext(ctx, &out, `
 		SELECT l.code_system, l.code, latest.display, latest.unit, count(*) AS count,
-		       min(l.effective_at) AS first_at, max(l.effective_at) AS last_at
+		       first.effective_at AS first_at, latest.effective_at AS last_at
 		FROM lab_results l
 		JOIN lab_results latest ON latest.id = (
 		    SELECT id FROM lab_results x
 		    WHERE x.patient_id = l.patient_id AND x.code_system = l.code_system AND x.code = l.code
 		    ORDER BY x.effective_at DESC, x.id DESC LIMIT 1)
+		JOIN lab_results first ON first.id = (
+		    SELECT id FROM lab_results x
+		    WHERE x.patient_id = l.patient_id AND x.code_system = l.code_system AND x.code = l.code
+		    ORDER BY x.effective_at, x.id LIMIT 1)
 		WHERE l.patient_id = ?
 		GROUP BY l.code_system, l.code
 		ORDER BY latest.display, l.code`, patientID)
@@ -380,4 +384,13 @@ func (s *Store) DossierCounts(ctx context.Context, patientID int64) (map[access.
 		access.Letters:    row.Letters,
 		access.Imaging:    row.Imaging,
 	}, nil
+}
+
+// PatientCount counts the patients; the demo seeds its data set only into an empty database.
+func (s *Store) PatientCount(ctx context.Context) (int, error) {
+	var n int
+	if err := s.read.GetContext(ctx, &n, `SELECT count(*) FROM patients`); err != nil {
+		return 0, fmt.Errorf("store: count patients: %w", err)
+	}
+	return n, nil
 }
