@@ -35,8 +35,12 @@ func (r *run) holder(ref *Reference, field string) (party, error) {
 			switch {
 			case system == SystemAGB && validAGB(value):
 				return party{typ: "Practitioner", agb: value, name: ref.Display}, nil
+			case system == SystemAGB:
+				return party{}, reject("%s: AGB code %q is not 8 digits", field, value)
 			case system == SystemURA && validURA(value):
 				return party{typ: "Organization", ura: value, name: ref.Display}, nil
+			case system == SystemURA:
+				return party{}, reject("%s: URA %q is not 8 digits", field, value)
 			}
 		}
 	}
