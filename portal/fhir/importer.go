@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -24,6 +25,8 @@ var (
 	ErrUnsupportedBundle = errors.New("bundle type not supported")
 	// ErrBrokenReference means a required reference resolves nowhere: not in the bundle, not imported before.
 	ErrBrokenReference = errors.New("broken reference")
+	// ErrUnreadable means the file could not be read at all.
+	ErrUnreadable = errors.New("file cannot be read")
 	// ErrStore means the database refused the bundle; nothing of it was written.
 	ErrStore = errors.New("database error")
 )
@@ -169,32 +172,19 @@ func (im *Importer) ImportPaths(ctx context.Context, paths []string) ([]Result, 
 	return results, nil
 }
 
-// mentionsPatient reports whether a bundle has a Patient entry; a malformed file counts as one (it is
-// rejected in its turn anyway).
+// mentionsPatient reports whether a bundle seems to hold a Patient. It only orders the files of a folder,
+// so a quick look at the bytes is enough (a malformed file is rejected in its turn anyway).
 func mentionsPatient(data []byte) bool {
-	var b struct {
-		Entry []struct {
-			Resource struct {
-				ResourceType string `json:"resourceType"`
-			} `json:"resource"`
-		} `json:"entry"`
-	}
-	if err := json.Unmarshal(data, &b); err != nil {
-		return true
-	}
-	for _, e := range b.Entry {
-		if e.Resource.ResourceType == "Patient" {
-			return true
-		}
-	}
-	return false
+	return patientType.Match(data)
 }
+
+var patientType = regexp.MustCompile(`"resourceType"\s*:\s*"Patient"`)
 
 // ImportFile imports one file holding one Bundle.
 func (im *Importer) ImportFile(ctx context.Context, path string) Result {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		res := Result{Source: path, Err: fmt.Errorf("%w: %w", ErrMalformed, err)}
+		res := Result{Source: path, Err: fmt.Errorf("%w: %w", ErrUnreadable, err)}
 		im.log(ctx, &res)
 		return res
 	}

@@ -82,7 +82,7 @@ var importOrder = map[string]int{
 	"DocumentReference":   11,
 	"Appointment":         11,
 	"Consent":             12,
-	"Flag":                12,
+	"Flag":                13,
 }
 
 type run struct {
