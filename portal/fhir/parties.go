@@ -281,7 +281,7 @@ func (r *run) importPatient(e *entry) (bool, error) {
 			current = &cur
 		}
 	}
-	row := access.Patient{FHIRID: &e.id}
+	row := access.Patient{ID: knownRow(prev, found), FHIRID: &e.id}
 	row.BSN = identifierValue(p.Identifier, SystemBSN)
 	switch {
 	case row.BSN != "" && !ValidBSN(row.BSN):
