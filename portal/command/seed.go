@@ -17,5 +17,9 @@ func seedDemo(ctx context.Context, cfg config.Config) error {
 		st.Close()
 		return err
 	}
+	if err := seedDemoDossiers(ctx, st); err != nil {
+		st.Close()
+		return err
+	}
 	return st.Close()
 }
