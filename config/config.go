@@ -40,6 +40,7 @@ type Config struct {
 	Revocation RevocationConfig `json:"revocation"`
 	Session    SessionConfig    `json:"session"`
 	Hospital   HospitalConfig   `json:"hospital"`
+	Audit      AuditConfig      `json:"audit"`
 	DevPKI     DevPKIConfig     `json:"dev_pki"`
 }
 
@@ -96,6 +97,14 @@ type HospitalConfig struct {
 	Administrators []string `json:"administrators"`
 }
 
+// AuditConfig governs the NEN 7513 access log.
+type AuditConfig struct {
+	// RetentionYears is how long access records are kept: `audit purge` removes only older records. At
+	// least 5 years is the figure commonly cited for access logs; the database itself refuses to purge
+	// any record younger than one year, so values below 1 are refused here too.
+	RetentionYears int `json:"retention_years"`
+}
+
 // DevPKIConfig switches on the development UZI-register: the portal then serves the development CA's
 // CRLs over plain HTTP on CRLAddr, the address the development cards name as CRL distribution point.
 type DevPKIConfig struct {
@@ -138,6 +147,9 @@ func Default(dataDir string) Config {
 		Hospital: HospitalConfig{
 			Name: "Ziekenhuis Rivierenland",
 			URA:  "90000001",
+		},
+		Audit: AuditConfig{
+			RetentionYears: 5,
 		},
 		DevPKI: DevPKIConfig{
 			Enabled: true,
