@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 
 	"zorgverlenersportaal/portal/store"
 )
@@ -12,8 +13,10 @@ import (
 const TimeLayout = "2006-01-02T15:04:05.000Z"
 
 // HashFormat is the format new records are written in. Format 1 (the records written before migration
-// 0030) hashes every field but the id; format 2 also hashes the id, the format itself and the user's
-// organisation name, so that renumbering a record breaks its own hash, not only the sequence.
+// 0030) hashes a JSON array of every field but the id. Format 2 also covers the id, the format itself and
+// the user's organisation name, so that renumbering a record breaks its own hash and not only the
+// sequence, and it writes each field as a netstring ("<length>:<bytes>,"), which no field value can
+// imitate and which is cheap to produce: the appender hashes every record of a batch in turn.
 const HashFormat = 2
 
 // Chain sets the record's previous hash and computes its own. Verification recomputes it.
@@ -23,26 +26,34 @@ func Chain(prev string, r *store.AccessRecord) {
 	r.Hash = Hash(*r)
 }
 
-// Hash computes a record's hash from its previous hash and content, in the record's own format: SHA-256
-// over a JSON array of the fields in a fixed order (JSON, so that no field value can imitate a separator).
+// Hash computes a record's hash from its previous hash and content, in the record's own format.
 func Hash(r store.AccessRecord) string {
-	var fields []any
-	switch r.HashFormat {
-	case 1:
-		fields = []any{
+	var sum [sha256.Size]byte
+	if r.HashFormat == 1 {
+		content, _ := json.Marshal([]any{
 			r.PrevHash, r.At, r.Event, r.Outcome, r.Reason, r.UserUZI, r.UserName, r.UserRole, r.UserAGB,
 			r.UserURA, r.OnBehalfOf, r.PatientBSN, r.PatientNumber, r.ObjectCategory, r.ObjectIDs, r.Basis,
 			r.Emergency, r.ClientIP, r.CertFingerprint, r.RequestID, r.Detail,
-		}
-	default:
-		fields = []any{
-			r.HashFormat, r.ID, r.PrevHash, r.At, r.Event, r.Outcome, r.Reason, r.UserUZI, r.UserName,
-			r.UserRole, r.UserAGB, r.UserURA, r.UserOrg, r.OnBehalfOf, r.PatientBSN, r.PatientNumber,
-			r.ObjectCategory, r.ObjectIDs, r.Basis, r.Emergency, r.ClientIP, r.CertFingerprint, r.RequestID,
-			r.Detail,
-		}
+		})
+		sum = sha256.Sum256(content)
+		return hex.EncodeToString(sum[:])
 	}
-	content, _ := json.Marshal(fields)
-	sum := sha256.Sum256(content)
+	emergency := "0"
+	if r.Emergency {
+		emergency = "1"
+	}
+	buf := make([]byte, 0, 1024)
+	for _, field := range [...]string{
+		strconv.Itoa(r.HashFormat), strconv.FormatInt(r.ID, 10), r.PrevHash, r.At, r.Event, r.Outcome,
+		r.Reason, r.UserUZI, r.UserName, r.UserRole, r.UserAGB, r.UserURA, r.UserOrg, r.OnBehalfOf,
+		r.PatientBSN, r.PatientNumber, r.ObjectCategory, r.ObjectIDs, r.Basis, emergency, r.ClientIP,
+		r.CertFingerprint, r.RequestID, r.Detail,
+	} {
+		buf = strconv.AppendInt(buf, int64(len(field)), 10)
+		buf = append(buf, ':')
+		buf = append(buf, field...)
+		buf = append(buf, ',')
+	}
+	sum = sha256.Sum256(buf)
 	return hex.EncodeToString(sum[:])
 }

@@ -243,8 +243,8 @@ func (a Actor) AdminAction(action string, p Patient, object, detail string) Reco
 
 // Report kinds: what part of the log was read.
 const (
-	ReportPatient     = "patient"       // all accesses to one patient in a period (the patient's right to know)
-	ReportOwn         = "own_accesses"  // a provider's own recent accesses
+	ReportPatient     = "patient"      // all accesses to one patient in a period (the patient's right to know)
+	ReportOwn         = "own_accesses" // a provider's own recent accesses
 	ReportEmergencies = "emergency_review"
 )
 

@@ -64,17 +64,6 @@ func appendAccessRecords(ctx context.Context, tx *sqlx.Tx, recs []AccessRecord, 
 	if err != nil {
 		return err
 	}
-	// One prepared statement for the batch: a group commit may carry thousands of records.
-	stmt, err := tx.PreparexContext(ctx, `
-		INSERT INTO access_log (
-		    id, at, event, outcome, reason, user_uzi, user_name, user_role, user_agb, user_ura, user_org,
-		    on_behalf_of, patient_bsn, patient_number, object_category, object_ids, basis, emergency,
-		    client_ip, cert_fingerprint, request_id, detail, prev_hash, hash, hash_format
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("store: append access record: %w", err)
-	}
-	defer stmt.Close()
 	id, prev := head.ID, head.Hash
 	for i := range recs {
 		id++
@@ -84,16 +73,50 @@ func appendAccessRecords(ctx context.Context, tx *sqlx.Tx, recs []AccessRecord, 
 		if r.ID != id {
 			return fmt.Errorf("store: append access record: chain changed the id %d to %d", id, r.ID)
 		}
-		_, err := stmt.ExecContext(ctx, r.ID, r.At, r.Event, r.Outcome, r.Reason, r.UserUZI, r.UserName,
-			r.UserRole, r.UserAGB, r.UserURA, r.UserOrg, r.OnBehalfOf, r.PatientBSN, r.PatientNumber,
-			r.ObjectCategory, r.ObjectIDs, r.Basis, r.Emergency, r.ClientIP, r.CertFingerprint, r.RequestID,
-			r.Detail, r.PrevHash, r.Hash, r.HashFormat)
-		if err != nil {
-			return fmt.Errorf("store: append access record %d: %w", id, translate(err))
-		}
 		prev = r.Hash
 	}
+	// Many rows per INSERT statement: the sequence triggers make SQLite keep a statement journal (a copy
+	// of every page the statement changes), and per statement rather than per row that cost is shared by
+	// the whole chunk. A group commit may carry thousands of records.
+	for start := 0; start < len(recs); start += insertChunk {
+		chunk := recs[start:min(start+insertChunk, len(recs))]
+		args := make([]any, 0, len(chunk)*accessInsertColumns)
+		for _, r := range chunk {
+			args = append(args, r.ID, r.At, r.Event, r.Outcome, r.Reason, r.UserUZI, r.UserName,
+				r.UserRole, r.UserAGB, r.UserURA, r.UserOrg, r.OnBehalfOf, r.PatientBSN, r.PatientNumber,
+				r.ObjectCategory, r.ObjectIDs, r.Basis, r.Emergency, r.ClientIP, r.CertFingerprint, r.RequestID,
+				r.Detail, r.PrevHash, r.Hash, r.HashFormat)
+		}
+		if _, err := tx.ExecContext(ctx, insertAccessRecords(len(chunk)), args...); err != nil {
+			return fmt.Errorf("store: append access records %d to %d: %w", chunk[0].ID, chunk[len(chunk)-1].ID, translate(err))
+		}
+	}
 	return nil
+}
+
+// insertChunk rows of accessInsertColumns values each stay well below SQLite's limit of 32766 variables.
+const (
+	insertChunk         = 500
+	accessInsertColumns = 25
+)
+
+// insertAccessRecords is the INSERT statement for n rows.
+func insertAccessRecords(n int) string {
+	var b strings.Builder
+	b.WriteString(`
+		INSERT INTO access_log (
+		    id, at, event, outcome, reason, user_uzi, user_name, user_role, user_agb, user_ura, user_org,
+		    on_behalf_of, patient_bsn, patient_number, object_category, object_ids, basis, emergency,
+		    client_ip, cert_fingerprint, request_id, detail, prev_hash, hash, hash_format
+		) VALUES `)
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", accessInsertColumns), ", ") + ")"
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
 }
 
 // ChainPoint is one position in the hash chain: a record id and that record's hash.

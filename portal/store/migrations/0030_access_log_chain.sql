@@ -20,6 +20,9 @@
 ALTER TABLE access_log ADD COLUMN user_org TEXT NOT NULL DEFAULT '';
 ALTER TABLE access_log ADD COLUMN hash_format INTEGER NOT NULL DEFAULT 1 CHECK (hash_format IN (1, 2));
 
+-- A provider's own accesses are paged by id; (user_uzi, id) replaces (user_uzi, at), so that an insert
+-- touches one index fewer.
+DROP INDEX access_log_user;
 CREATE INDEX access_log_user_id ON access_log (user_uzi, id) WHERE user_uzi <> '';
 
 CREATE TABLE access_log_head (
