@@ -34,6 +34,8 @@ func (s *Server) classify(err error) problem {
 		return problem{http.StatusForbidden, key}
 	case errors.Is(err, audit.ErrNotWritten):
 		return problem{http.StatusServiceUnavailable, "error.audit_unavailable"}
+	case errors.Is(err, errNotAdministrator):
+		return problem{http.StatusForbidden, "audit.error.not_admin"}
 	case errors.Is(err, store.ErrNotFound):
 		return problem{http.StatusNotFound, "error.not_found"}
 	case errors.As(err, &he):

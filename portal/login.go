@@ -131,7 +131,7 @@ func (s *Server) logout(c echo.Context) error {
 
 // auditUser is the access log's view of a provider.
 func auditUser(p auth.Provider) audit.User {
-	return audit.User{UZI: p.UZINumber, Name: p.DisplayName(), Role: p.RoleCode, AGB: p.AGB, URA: p.SubscriberNumber}
+	return audit.User{UZI: p.UZINumber, Name: p.DisplayName(), Role: p.RoleCode, AGB: p.AGB, URA: p.SubscriberNumber, Organisation: p.Organisation}
 }
 
 // auditSource is the access point of the request: client address, certificate and request id.

@@ -23,4 +23,12 @@ func (s *Server) routes() {
 	// Everything else needs an admitted provider with a live session.
 	provider := card.Group("", s.requireSession)
 	provider.GET("/", s.home)
+
+	// The access log (NEN 7513): a provider's own accesses, and the hospital administrators' reports.
+	provider.GET("/mijn-inzages", s.ownAccesses)
+	accessLog := provider.Group("/admin/log", s.requireLogAdministrator)
+	accessLog.GET("", s.accessLogAdmin)
+	accessLog.POST("/patient", s.patientAccessReport)
+	accessLog.GET("/emergency", s.emergencyAccesses)
+	accessLog.POST("/emergency/:id/review", s.reviewEmergencyAccess)
 }

@@ -98,6 +98,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
+	// The access log closes after the last request: what was queued is written, the appender stops.
+	defer s.audit.Close()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("portal: shutdown: %w", err)
 	}

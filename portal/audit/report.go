@@ -24,6 +24,18 @@ var Amsterdam = func() *time.Location {
 // ErrInvalidQuery means a report was asked for with a malformed BSN, date or period.
 var ErrInvalidQuery = errors.New("invalid report query")
 
+// QueryError says which field of a report query is wrong, so that a form can put the message next to it.
+type QueryError struct {
+	Field   string // bsn, from, to, by
+	Problem string
+}
+
+// Error reads "invalid report query: bsn: ...".
+func (e *QueryError) Error() string { return ErrInvalidQuery.Error() + ": " + e.Field + ": " + e.Problem }
+
+// Unwrap lets callers test for ErrInvalidQuery.
+func (e *QueryError) Unwrap() error { return ErrInvalidQuery }
+
 // ReportQuery asks for one patient's accesses in a period: the patient's right to know who looked
 // (NEN 7513 ch. 9), optionally narrowed to one user (the organisation's per-employee view).
 type ReportQuery struct {
@@ -44,21 +56,21 @@ var (
 func ParseReportQuery(bsn, from, to, byUZI string) (ReportQuery, error) {
 	var q ReportQuery
 	if !ValidBSN(bsn) {
-		return q, fmt.Errorf("%w: bsn: %q is not a valid BSN (nine digits, elfproef)", ErrInvalidQuery, bsn)
+		return q, &QueryError{"bsn", fmt.Sprintf("%q is not a valid BSN (nine digits, elfproef)", bsn)}
 	}
 	f, err := time.ParseInLocation(time.DateOnly, from, Amsterdam)
 	if err != nil {
-		return q, fmt.Errorf("%w: from: %q is not a date such as 2026-01-31", ErrInvalidQuery, from)
+		return q, &QueryError{"from", fmt.Sprintf("%q is not a date such as 2026-01-31", from)}
 	}
 	t, err := time.ParseInLocation(time.DateOnly, to, Amsterdam)
 	if err != nil {
-		return q, fmt.Errorf("%w: to: %q is not a date such as 2026-12-31", ErrInvalidQuery, to)
+		return q, &QueryError{"to", fmt.Sprintf("%q is not a date such as 2026-12-31", to)}
 	}
 	if t.Before(f) {
-		return q, fmt.Errorf("%w: to: the period ends (%s) before it starts (%s)", ErrInvalidQuery, to, from)
+		return q, &QueryError{"to", fmt.Sprintf("the period ends (%s) before it starts (%s)", to, from)}
 	}
 	if byUZI != "" && !uziPattern.MatchString(byUZI) {
-		return q, fmt.Errorf("%w: by: %q is not a UZI number (nine digits)", ErrInvalidQuery, byUZI)
+		return q, &QueryError{"by", fmt.Sprintf("%q is not a UZI number (nine digits)", byUZI)}
 	}
 	return ReportQuery{BSN: bsn, From: f, To: t, ByUZI: byUZI}, nil
 }
@@ -162,7 +174,7 @@ type Page struct {
 // `before` (0: from the newest). Reading them is logged first.
 func (l *Log) OwnAccesses(ctx context.Context, a Actor, before int64, pageSize int) (Page, error) {
 	if a.User.UZI == "" {
-		return Page{}, fmt.Errorf("%w: own accesses need a UZI number", ErrInvalidQuery)
+		return Page{}, &QueryError{"by", "own accesses need a UZI number"}
 	}
 	detail := "page_before=" + fmt.Sprint(before)
 	return l.page(ctx, a.Report(ReportOwn, Patient{}, detail), store.AccessFilter{UserUZI: a.User.UZI, BeforeID: before}, pageSize)

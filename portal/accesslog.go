@@ -1,0 +1,248 @@
+package portal
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"zorgverlenersportaal/auth"
+	"zorgverlenersportaal/portal/audit"
+	"zorgverlenersportaal/portal/store"
+)
+
+// accessPageSize is how many records one page of an access list shows.
+const accessPageSize = 50
+
+// errNotAdministrator means a provider who is not a hospital administrator asked for an administrator
+// page; classify turns it into 403 with its own explanation.
+var errNotAdministrator = errors.New("not a hospital administrator")
+
+// requireLogAdministrator lets only providers named in hospital.administrators reach the access-log
+// administration. (It is the guard of the /admin/log pages; the wider admin area can share it.)
+func (s *Server) requireLogAdministrator(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p, ok := c.Get(ctxProvider).(*auth.Provider)
+		if !ok || !p.Administrator {
+			return errNotAdministrator
+		}
+		return next(c)
+	}
+}
+
+// actor is the access log's view of the request: the provider behind the card and the access point.
+func (s *Server) actor(c echo.Context) audit.Actor {
+	p := c.Get(ctxProvider).(*auth.Provider)
+	return audit.Actor{User: auditUser(*p), Source: s.auditSource(c, p.Fingerprint)}
+}
+
+// pageBefore reads the ?voor= paging parameter: the id below which the next page starts.
+func pageBefore(c echo.Context) (int64, error) {
+	v := c.QueryParam("voor")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, echo.NewHTTPError(http.StatusBadRequest, "voor must be a record number")
+	}
+	return n, nil
+}
+
+// ownAccessesPage is the data of /mijn-inzages.
+type ownAccessesPage struct {
+	Lines  []accessLine
+	Older  int64
+	Paging bool // not the first page
+}
+
+// ownAccesses shows the provider everything the access log holds of their own card, newest first, with
+// paging: a provider can check that nobody used their card. Reading it is logged first.
+func (s *Server) ownAccesses(c echo.Context) error {
+	before, err := pageBefore(c)
+	if err != nil {
+		return err
+	}
+	page, err := s.audit.OwnAccesses(c.Request().Context(), s.actor(c), before, accessPageSize)
+	if err != nil {
+		return err
+	}
+	lang := s.lang(c)
+	data := ownAccessesPage{Lines: describeEntries(s.views.catalog, lang, page.Entries), Older: page.Older, Paging: before > 0}
+	return s.views.render(c, http.StatusOK, "access_log_mine", s.page(c, "audit.mine.title", data))
+}
+
+// lang is the language of the request.
+func (s *Server) lang(c echo.Context) string {
+	if l, ok := c.Get(ctxLang).(string); ok && l != "" {
+		return l
+	}
+	return s.cfg.Language
+}
+
+// reportForm is the patient-report form as typed, with a message key per field that is wrong.
+type reportForm struct {
+	BSN, From, To, By string
+	Errors            map[string]string
+}
+
+// accessLogAdminPage is the data of /admin/log: the form and, after a search, the report.
+type accessLogAdminPage struct {
+	Form   reportForm
+	Report *audit.PatientReport
+	Lines  []accessLine
+	From   string
+	To     string
+}
+
+// accessLogAdmin shows the administrator's start of the access log: the patient-report form (the last
+// year by default) and the way to the emergency accesses.
+func (s *Server) accessLogAdmin(c echo.Context) error {
+	today := s.now().In(amsterdam)
+	form := reportForm{From: today.AddDate(-1, 0, 0).Format(time.DateOnly), To: today.Format(time.DateOnly)}
+	return s.views.render(c, http.StatusOK, "access_log_admin", s.page(c, "audit.admin.title", accessLogAdminPage{Form: form}))
+}
+
+// patientAccessReport answers the form: the report on screen, as CSV or as the printable document. The
+// BSN travels in a POST body, never in a URL (URLs end up in browser histories). The report is logged
+// before it is shown.
+func (s *Server) patientAccessReport(c echo.Context) error {
+	form := reportForm{
+		BSN:  strings.TrimSpace(c.FormValue("bsn")),
+		From: strings.TrimSpace(c.FormValue("from")),
+		To:   strings.TrimSpace(c.FormValue("to")),
+		By:   strings.TrimSpace(c.FormValue("by")),
+	}
+	format := c.FormValue("format")
+	if format == "" {
+		format = FormatScreen
+	}
+	if format != FormatScreen && format != FormatCSV && format != FormatHTML {
+		return echo.NewHTTPError(http.StatusBadRequest, "format must be screen, csv or html")
+	}
+	q, err := audit.ParseReportQuery(form.BSN, form.From, form.To, form.By)
+	var qe *audit.QueryError
+	if errors.As(err, &qe) {
+		form.Errors = map[string]string{qe.Field: "audit.form.error." + qe.Field}
+		s.logger.Info("access report refused", "field", qe.Field, "problem", qe.Problem, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		return s.views.render(c, http.StatusBadRequest, "access_log_admin", s.page(c, "audit.admin.title", accessLogAdminPage{Form: form}))
+	}
+	if err != nil {
+		return err
+	}
+	rep, err := s.audit.PatientReport(c.Request().Context(), s.actor(c), q, format)
+	if err != nil {
+		return err
+	}
+	lang := s.lang(c)
+	switch format {
+	case FormatCSV, FormatHTML:
+		var buf bytes.Buffer
+		if err := writePatientReport(&buf, s.views.catalog, rep, format, lang, s.cfg.Hospital.Name); err != nil {
+			return err
+		}
+		name := fmt.Sprintf("inzageoverzicht-%s-%s-%s.%s", q.BSN, q.From.Format("20060102"), q.To.Format("20060102"), format)
+		if format == FormatCSV {
+			c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+			return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+		}
+		c.Response().Header().Set(echo.HeaderContentDisposition, `inline; filename="`+name+`"`)
+		c.Response().Header().Set("Content-Security-Policy", reportCSP)
+		return c.HTMLBlob(http.StatusOK, buf.Bytes())
+	}
+	data := accessLogAdminPage{Form: form, Report: &rep, Lines: describeEntries(s.views.catalog, lang, rep.Entries),
+		From: formatDate(lang, q.From), To: formatDate(lang, q.To)}
+	return s.views.render(c, http.StatusOK, "access_log_admin", s.page(c, "audit.admin.title", data))
+}
+
+// emergencyLine is an emergency access with its review, if any.
+type emergencyLine struct {
+	Line         accessLine
+	Reviewed     bool
+	Review       store.EmergencyReview
+	ReviewedWhen string
+}
+
+// emergencyPage is the data of /admin/log/emergency.
+type emergencyPage struct {
+	Lines          []emergencyLine
+	Older          int64
+	Paging         bool
+	UnreviewedOnly bool
+}
+
+// emergencyAccesses lists the emergency accesses (noodprocedure) for the hospital's review, newest
+// first; by default only those nobody has reviewed yet. Reading the list is logged first.
+func (s *Server) emergencyAccesses(c echo.Context) error {
+	before, err := pageBefore(c)
+	if err != nil {
+		return err
+	}
+	unreviewed := c.QueryParam("alle") == ""
+	ctx := c.Request().Context()
+	page, err := s.audit.EmergencyAccesses(ctx, s.actor(c), unreviewed, before, accessPageSize)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(page.Entries))
+	for i, e := range page.Entries {
+		ids[i] = e.ID
+	}
+	reviews, err := s.store.EmergencyReviews(ctx, ids)
+	if err != nil {
+		return err
+	}
+	lang := s.lang(c)
+	data := emergencyPage{Older: page.Older, Paging: before > 0, UnreviewedOnly: unreviewed}
+	for _, e := range page.Entries {
+		line := emergencyLine{Line: describeEntry(s.views.catalog, lang, e)}
+		if r, ok := reviews[e.ID]; ok {
+			line.Reviewed, line.Review = true, r
+			if t, err := time.Parse(audit.TimeLayout, r.ReviewedAt); err == nil {
+				line.ReviewedWhen = formatDateTime(lang, t)
+			}
+		}
+		data.Lines = append(data.Lines, line)
+	}
+	return s.views.render(c, http.StatusOK, "access_log_emergency", s.page(c, "audit.emergency.title", data))
+}
+
+// reviewEmergencyAccess marks one emergency access as reviewed, with an optional remark. The review is
+// an admin action in the log, written before the review itself.
+func (s *Server) reviewEmergencyAccess(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	ctx := c.Request().Context()
+	recs, err := s.store.AccessRecordsAfter(ctx, id-1, 1)
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 || recs[0].ID != id || !recs[0].Emergency {
+		return fmt.Errorf("emergency access %d: %w", id, store.ErrNotFound)
+	}
+	note := strings.TrimSpace(c.FormValue("note"))
+	if len(note) > 1000 {
+		note = note[:1000]
+	}
+	a := s.actor(c)
+	rec := a.AdminAction("review_emergency_access", audit.Patient{BSN: recs[0].PatientBSN, Number: recs[0].PatientNumber},
+		"access_log", "record="+strconv.FormatInt(id, 10)+" note="+strconv.Quote(note))
+	if err := s.audit.Append(ctx, rec); err != nil {
+		return err
+	}
+	err = s.store.AddEmergencyReview(ctx, store.EmergencyReview{
+		AccessLogID: id, ReviewedByUZI: a.User.UZI, ReviewedByName: a.User.Name,
+		ReviewedAt: s.now().UTC().Format(audit.TimeLayout), Note: note,
+	})
+	if err != nil && !errors.Is(err, store.ErrConflict) { // reviewed by someone else meanwhile: fine
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/log/emergency")
+}
