@@ -31,7 +31,9 @@ type QueryError struct {
 }
 
 // Error reads "invalid report query: bsn: ...".
-func (e *QueryError) Error() string { return ErrInvalidQuery.Error() + ": " + e.Field + ": " + e.Problem }
+func (e *QueryError) Error() string {
+	return ErrInvalidQuery.Error() + ": " + e.Field + ": " + e.Problem
+}
 
 // Unwrap lets callers test for ErrInvalidQuery.
 func (e *QueryError) Unwrap() error { return ErrInvalidQuery }
