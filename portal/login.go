@@ -63,12 +63,8 @@ func (s *Server) startSession(c echo.Context, p *auth.Provider, next echo.Handle
 	if err := s.admit(c, p); err != nil {
 		return s.refuseLogin(c, *p, err)
 	}
-	if err := s.audit.Append(c.Request().Context(), audit.Record{
-		Event:   audit.EventLogin,
-		Outcome: audit.Success,
-		User:    auditUser(*p),
-		Source:  s.auditSource(c, p.Fingerprint),
-	}); err != nil {
+	who := audit.Actor{User: auditUser(*p), Source: s.auditSource(c, p.Fingerprint)}
+	if err := s.audit.Append(c.Request().Context(), who.Login()); err != nil {
 		return err
 	}
 	sess, err := s.sessions.Start(c.Response(), c.Request(), auth.Session{UZI: p.UZINumber, Fingerprint: p.Fingerprint, AGB: p.AGB})
@@ -100,14 +96,8 @@ func (s *Server) refuseLogin(c echo.Context, p auth.Provider, refusal error) err
 	if leaf, _, err := auth.ClientCertificate(c.Request()); err == nil {
 		fingerprint = auth.Fingerprint(leaf)
 	}
-	if err := s.audit.Append(c.Request().Context(), audit.Record{
-		Event:   audit.EventLoginRefused,
-		Outcome: audit.Refused,
-		Reason:  reason,
-		User:    auditUser(p),
-		Source:  s.auditSource(c, fingerprint),
-		Detail:  refusal.Error(),
-	}); err != nil {
+	who := audit.Actor{User: auditUser(p), Source: s.auditSource(c, fingerprint)}
+	if err := s.audit.Append(c.Request().Context(), who.LoginRefused(reason, refusal.Error())); err != nil {
 		return err
 	}
 	return refusal
