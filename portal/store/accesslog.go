@@ -198,10 +198,11 @@ type AccessFilter struct {
 func (s *Store) AccessRecords(ctx context.Context, f AccessFilter) ([]AccessRecord, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if f.PatientBSN != "" {
-		where, args = append(where, "patient_bsn = ?"), append(args, f.PatientBSN)
+		// The literal <> '' lets SQLite use the partial index, which leaves out records without a patient.
+		where, args = append(where, "patient_bsn = ?", "patient_bsn <> ''"), append(args, f.PatientBSN)
 	}
 	if f.UserUZI != "" {
-		where, args = append(where, "user_uzi = ?"), append(args, f.UserUZI)
+		where, args = append(where, "user_uzi = ?", "user_uzi <> ''"), append(args, f.UserUZI)
 	}
 	if f.From != "" {
 		where, args = append(where, "at >= ?"), append(args, f.From)

@@ -24,6 +24,9 @@ ALTER TABLE access_log ADD COLUMN hash_format INTEGER NOT NULL DEFAULT 1 CHECK (
 -- touches one index fewer.
 DROP INDEX access_log_user;
 CREATE INDEX access_log_user_id ON access_log (user_uzi, id) WHERE user_uzi <> '';
+-- The emergency accesses to review are paged by id as well.
+DROP INDEX access_log_emergency;
+CREATE INDEX access_log_emergency_id ON access_log (id) WHERE emergency = 1;
 
 CREATE TABLE access_log_head (
     only      INTEGER PRIMARY KEY CHECK (only = 1),
