@@ -146,7 +146,8 @@ func (s *Server) patientAccessReport(c echo.Context) error {
 		if err := writePatientReport(&buf, s.views.catalog, rep, format, lang, s.cfg.Hospital.Name); err != nil {
 			return err
 		}
-		name := fmt.Sprintf("inzageoverzicht-%s-%s-%s.%s", q.BSN, q.From.Format("20060102"), q.To.Format("20060102"), format)
+		// No BSN in the file name: download lists and recent-file menus show it to anyone at the screen.
+		name := fmt.Sprintf("inzageoverzicht-%s-%s.%s", q.From.Format("20060102"), q.To.Format("20060102"), format)
 		if format == FormatCSV {
 			c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 			return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())

@@ -143,11 +143,11 @@ func TestEveryEventIsRecordedWithAllItsFields(t *testing.T) {
 			r.ObjectCategory, r.ObjectIDs, r.Basis, r.Detail = "relationship", "12", "relationship=registered_gp#12", "kind=registered_gp agb=01012345"
 		})},
 		{"import run", audit.SystemActor("import", "beheer").Import("bundle.json", 40, 2, audit.Success), store.AccessRecord{
-			At: base.At, Event: "import", Outcome: "success", UserName: "import", ClientIP: "local", RequestID: "beheer",
+			At: base.At, Event: "import", Outcome: "success", UserName: "import (beheer)", ClientIP: "local",
 			ObjectCategory: "import", Detail: "source=bundle.json accepted=40 rejected=2", HashFormat: audit.HashFormat,
 		}},
 		{"import of a patient", audit.SystemActor("import", "beheer").ImportedPatient(patient, "bundle.json", []access.Category{access.Lab, access.Letters}), store.AccessRecord{
-			At: base.At, Event: "import", Outcome: "success", UserName: "import", ClientIP: "local", RequestID: "beheer",
+			At: base.At, Event: "import", Outcome: "success", UserName: "import (beheer)", ClientIP: "local",
 			PatientBSN: "999990019", PatientNumber: "Z100001", ObjectCategory: "import", ObjectIDs: "lab,letters", Detail: "source=bundle.json", HashFormat: audit.HashFormat,
 		}},
 		{"admin action", admin.AdminAction("end_relationship", patient, "relationship", "id=12"), store.AccessRecord{

@@ -17,9 +17,9 @@ type Actor struct {
 }
 
 // SystemActor is the actor of work no person does at a screen: an import run, a command-line report. The
-// name says which program it was; the operating-system account that ran it goes into the detail.
+// name says which program it was and which operating-system account ran it.
 func SystemActor(program, account string) Actor {
-	return Actor{User: User{Name: program}, Source: Source{ClientIP: "local", RequestID: account}}
+	return Actor{User: User{Name: program + " (" + account + ")"}, Source: Source{ClientIP: "local"}}
 }
 
 // Patient identifies the patient a record is about.

@@ -55,11 +55,11 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 // Hash and HashFormat and must not change the ID.
 func (s *Store) AppendAccessRecords(ctx context.Context, recs []AccessRecord, chain func(prev string, rec *AccessRecord)) error {
 	return s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
-		return appendAccessRecords(ctx, tx, recs, chain)
+		return appendAccessRecords(ctx, tx, s.accessInserts, recs, chain)
 	})
 }
 
-func appendAccessRecords(ctx context.Context, tx *sqlx.Tx, recs []AccessRecord, chain func(prev string, rec *AccessRecord)) error {
+func appendAccessRecords(ctx context.Context, tx *sqlx.Tx, stmts map[int]*sqlx.Stmt, recs []AccessRecord, chain func(prev string, rec *AccessRecord)) error {
 	head, err := accessLogHead(ctx, tx)
 	if err != nil {
 		return err
@@ -77,28 +77,47 @@ func appendAccessRecords(ctx context.Context, tx *sqlx.Tx, recs []AccessRecord, 
 	}
 	// Many rows per INSERT statement: the sequence triggers make SQLite keep a statement journal (a copy
 	// of every page the statement changes), and per statement rather than per row that cost is shared by
-	// the whole chunk. A group commit may carry thousands of records.
-	for start := 0; start < len(recs); start += insertChunk {
-		chunk := recs[start:min(start+insertChunk, len(recs))]
-		args := make([]any, 0, len(chunk)*accessInsertColumns)
-		for _, r := range chunk {
-			args = append(args, r.ID, r.At, r.Event, r.Outcome, r.Reason, r.UserUZI, r.UserName,
-				r.UserRole, r.UserAGB, r.UserURA, r.UserOrg, r.OnBehalfOf, r.PatientBSN, r.PatientNumber,
-				r.ObjectCategory, r.ObjectIDs, r.Basis, r.Emergency, r.ClientIP, r.CertFingerprint, r.RequestID,
-				r.Detail, r.PrevHash, r.Hash, r.HashFormat)
-		}
-		if _, err := tx.ExecContext(ctx, insertAccessRecords(len(chunk)), args...); err != nil {
-			return fmt.Errorf("store: append access records %d to %d: %w", chunk[0].ID, chunk[len(chunk)-1].ID, translate(err))
+	// the rows. A batch is cut into chunks of the sizes in insertChunks, largest first, each with a
+	// statement prepared once per connection (parsing a statement of thousands of placeholders anew for
+	// every batch would cost as much as inserting).
+	rest := recs
+	for _, size := range insertChunks {
+		for len(rest) >= size {
+			chunk := rest[:size]
+			rest = rest[size:]
+			args := make([]any, 0, size*accessInsertColumns)
+			for _, r := range chunk {
+				args = append(args, r.ID, r.At, r.Event, r.Outcome, r.Reason, r.UserUZI, r.UserName,
+					r.UserRole, r.UserAGB, r.UserURA, r.UserOrg, r.OnBehalfOf, r.PatientBSN, r.PatientNumber,
+					r.ObjectCategory, r.ObjectIDs, r.Basis, r.Emergency, r.ClientIP, r.CertFingerprint, r.RequestID,
+					r.Detail, r.PrevHash, r.Hash, r.HashFormat)
+			}
+			if _, err := tx.StmtxContext(ctx, stmts[size]).ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("store: append access records %d to %d: %w", chunk[0].ID, chunk[len(chunk)-1].ID, translate(err))
+			}
 		}
 	}
 	return nil
 }
 
-// insertChunk rows of accessInsertColumns values each stay well below SQLite's limit of 32766 variables.
-const (
-	insertChunk         = 500
-	accessInsertColumns = 25
-)
+// insertChunks are the row counts of the prepared INSERT statements; 256 rows of accessInsertColumns
+// values stay well below SQLite's limit of 32766 variables, and any batch is a sum of these sizes.
+var insertChunks = []int{256, 64, 16, 4, 1}
+
+const accessInsertColumns = 25
+
+// prepareAccessInserts prepares the INSERT statements of insertChunks on the writer.
+func (s *Store) prepareAccessInserts(ctx context.Context) error {
+	s.accessInserts = map[int]*sqlx.Stmt{}
+	for _, n := range insertChunks {
+		stmt, err := s.write.PreparexContext(ctx, insertAccessRecords(n))
+		if err != nil {
+			return fmt.Errorf("store: prepare access log insert: %w", err)
+		}
+		s.accessInserts[n] = stmt
+	}
+	return nil
+}
 
 // insertAccessRecords is the INSERT statement for n rows.
 func insertAccessRecords(n int) string {
@@ -306,7 +325,7 @@ func (s *Store) PurgeAccessRecords(ctx context.Context, before string, describe 
 		}
 		res = PurgeResult{Anchor: ChainPoint{ID: through, Hash: last.Hash}, AnchorAt: last.At, Purged: count}
 		recs := []AccessRecord{describe(res)}
-		if err := appendAccessRecords(ctx, tx, recs, chain); err != nil {
+		if err := appendAccessRecords(ctx, tx, s.accessInserts, recs, chain); err != nil {
 			return err
 		}
 		res.Record = recs[0]

@@ -21,6 +21,8 @@ type Store struct {
 	write *sqlx.DB
 	read  *sqlx.DB
 	path  string
+	// accessInserts are the access log's INSERT statements by row count, prepared once on the writer.
+	accessInserts map[int]*sqlx.Stmt
 }
 
 // Open opens (creating when needed) the database file at path and applies the embedded migrations.
@@ -52,6 +54,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
+	if err := s.prepareAccessInserts(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
 	read, err := sqlx.Open("sqlite3", dsn(abs, url.Values{
 		"mode":          {"ro"},
 		"_busy_timeout": {"5000"},
@@ -79,6 +85,9 @@ func dsn(path string, params url.Values) string {
 // Close closes both connection pools.
 func (s *Store) Close() error {
 	var err error
+	for _, stmt := range s.accessInserts {
+		stmt.Close()
+	}
 	if s.read != nil {
 		err = s.read.Close()
 	}
