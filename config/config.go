@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -40,6 +41,7 @@ type Config struct {
 	Revocation RevocationConfig `json:"revocation"`
 	Session    SessionConfig    `json:"session"`
 	Hospital   HospitalConfig   `json:"hospital"`
+	Access     AccessConfig     `json:"access"`
 	Audit      AuditConfig      `json:"audit"`
 	DevPKI     DevPKIConfig     `json:"dev_pki"`
 }
@@ -79,6 +81,9 @@ type RevocationConfig struct {
 	GracePeriod Duration `json:"grace_period"`
 	// OCSP enables an additional OCSP check when the certificate names a responder.
 	OCSP bool `json:"ocsp"`
+	// FetchTimeout bounds one CRL download or OCSP request, so that a hanging distribution point cannot
+	// hold a login (or the background refresh) for long.
+	FetchTimeout Duration `json:"fetch_timeout"`
 }
 
 // SessionConfig bounds a provider's session. Sessions are bound to the client-certificate fingerprint.
@@ -96,6 +101,59 @@ type HospitalConfig struct {
 	// Administrators lists the UZI numbers of hospital staff who may manage consent and relationships.
 	Administrators []string `json:"administrators"`
 }
+
+// AccessConfig holds the hospital's access policy: which data each kind of provider may see, how long
+// relationships last when nobody ends them, and the emergency procedure. The rules themselves (no consent
+// means no, a relationship is always needed) are not configurable.
+type AccessConfig struct {
+	// RoleScope maps a UZI role code ("01.015") or prefix ("17.*") to the recipient category whose consent
+	// applies and the data categories the role may see; the most specific pattern wins. Company, insurance
+	// and public-health doctors never get anything, whatever this says.
+	RoleScope map[string]RoleScopeConfig `json:"role_scope"`
+	// RelationshipDays is the default lifetime, in days, of relationships that expire by themselves.
+	RelationshipDays RelationshipDaysConfig `json:"relationship_days"`
+	// Emergency governs the emergency procedure (noodprocedure).
+	Emergency EmergencyConfig `json:"emergency"`
+}
+
+// RoleScopeConfig is one row of the role-scope matrix.
+type RoleScopeConfig struct {
+	// Recipient is the consent recipient category of the role: huisartsen, apotheken,
+	// medisch_specialisten, ouderen_gehandicaptenzorg or verpleging_thuiszorg.
+	Recipient string `json:"recipient"`
+	// Categories lists the data categories the role may see; empty means nothing.
+	Categories []string `json:"categories"`
+}
+
+// RelationshipDaysConfig gives the default lifetime of each relationship kind that is not open-ended
+// (the registered GP practice and the pharmacy of record last until changed). Staff may set another end.
+type RelationshipDaysConfig struct {
+	Referrer           int `json:"referrer"`
+	DischargeRecipient int `json:"discharge_recipient"`
+	Invited            int `json:"invited"`
+	Covering           int `json:"covering"`
+}
+
+// EmergencyConfig governs emergency access: a provider without a relationship opens a patient whose
+// consent covers them after stating a reason. It never overrides missing or refused consent.
+type EmergencyConfig struct {
+	Enabled bool `json:"enabled"`
+	// Duration is how long the emergency relationship lasts.
+	Duration Duration `json:"duration"`
+	// MinReasonLength is the least number of characters of the stated reason.
+	MinReasonLength int `json:"min_reason_length"`
+}
+
+// DataCategories lists the data categories the role scope may name, in the order of the dossier tabs.
+// portal/access checks that it equals its own list.
+var DataCategories = []string{"summary", "encounters", "problems", "allergies", "medication", "lab", "reports", "letters", "imaging"}
+
+// RecipientCategories lists the consent recipient categories; portal/access checks it against its own.
+var RecipientCategories = []string{"huisartsen", "apotheken", "medisch_specialisten", "ouderen_gehandicaptenzorg", "verpleging_thuiszorg"}
+
+// NeverAdmittedRoles are the company doctor, insurance doctor and public-health doctor, and cards without
+// a care-provider role: they never see patient data, so the role scope may not give them any.
+var NeverAdmittedRoles = []string{"01.008", "01.048", "01.055", "00.000"}
 
 // AuditConfig governs the NEN 7513 access log.
 type AuditConfig struct {
@@ -136,8 +194,9 @@ func Default(dataDir string) Config {
 			},
 		},
 		Revocation: RevocationConfig{
-			Refresh:     Duration{Duration: time.Hour},
-			GracePeriod: Duration{Duration: 4 * time.Hour},
+			Refresh:      Duration{Duration: time.Hour},
+			GracePeriod:  Duration{Duration: 4 * time.Hour},
+			FetchTimeout: Duration{Duration: 15 * time.Second},
 		},
 		Session: SessionConfig{
 			IdleTimeout:     Duration{Duration: 15 * time.Minute},
@@ -148,12 +207,50 @@ func Default(dataDir string) Config {
 			Name: "Ziekenhuis Rivierenland",
 			URA:  "90000001",
 		},
+		Access: defaultAccess(),
 		Audit: AuditConfig{
 			RetentionYears: 5,
 		},
 		DevPKI: DevPKIConfig{
 			Enabled: true,
 			CRLAddr: "localhost:8480",
+		},
+	}
+}
+
+// defaultAccess is the access policy of DESIGN.md §3: GPs, medical specialists and SO/AVG physicians see
+// everything, pharmacists summary, allergies, medication and lab, nurses summary, allergies, medication
+// and encounters, everyone else nothing.
+func defaultAccess() AccessConfig {
+	all := func() []string { return slices.Clone(DataCategories) }
+	nothing := RoleScopeConfig{Categories: []string{}}
+	return AccessConfig{
+		RoleScope: map[string]RoleScopeConfig{
+			"01.015": {Recipient: "huisartsen", Categories: all()},
+			"01.004": {Recipient: "huisartsen", Categories: all()},
+			"01.047": {Recipient: "ouderen_gehandicaptenzorg", Categories: all()},
+			"01.056": {Recipient: "ouderen_gehandicaptenzorg", Categories: all()},
+			"01.0*":  {Recipient: "medisch_specialisten", Categories: all()},
+			// Physicians without a specialism, youth-health and the never-admitted roles are not medical
+			// specialists: they get nothing although "01.0*" covers their codes.
+			"01.000": nothing,
+			"01.008": nothing,
+			"01.048": nothing,
+			"01.055": nothing,
+			"01.070": nothing,
+			"17.*":   {Recipient: "apotheken", Categories: []string{"summary", "allergies", "medication", "lab"}},
+			"30.*":   {Recipient: "verpleging_thuiszorg", Categories: []string{"summary", "allergies", "medication", "encounters"}},
+		},
+		RelationshipDays: RelationshipDaysConfig{
+			Referrer:           365,
+			DischargeRecipient: 90,
+			Invited:            30,
+			Covering:           14,
+		},
+		Emergency: EmergencyConfig{
+			Enabled:         true,
+			Duration:        Duration{Duration: 24 * time.Hour},
+			MinReasonLength: 20,
 		},
 	}
 }

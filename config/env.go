@@ -96,6 +96,9 @@ func setFromString(v reflect.Value, raw string) error {
 		}
 		v.SetInt(int64(n))
 	case reflect.Slice:
+		if v.Type().Elem().Kind() != reflect.String {
+			return fmt.Errorf("this key can only be set in the configuration file")
+		}
 		var items []string
 		for item := range strings.SplitSeq(raw, ",") {
 			if item = strings.TrimSpace(item); item != "" {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // KeyError names the configuration key that is wrong and why, so that an operator can fix the right line.
@@ -92,6 +93,9 @@ func (c Config) Validate() error {
 	if c.Revocation.GracePeriod.Duration < 0 {
 		bad("revocation.grace_period", "must not be negative")
 	}
+	if c.Revocation.FetchTimeout.Duration <= 0 {
+		bad("revocation.fetch_timeout", "must be longer than zero")
+	}
 	if c.Session.IdleTimeout.Duration <= 0 {
 		bad("session.idle_timeout", "must be longer than zero")
 	}
@@ -112,6 +116,7 @@ func (c Config) Validate() error {
 			bad("hospital.administrators", "%q is not a 9-digit UZI number", a)
 		}
 	}
+	c.Access.validate(bad)
 	if c.Audit.RetentionYears < 1 || c.Audit.RetentionYears > 100 {
 		bad("audit.retention_years", "must be a number of years from 1 to 100 (the database never purges records younger than a year), not %d", c.Audit.RetentionYears)
 	}
@@ -128,4 +133,54 @@ func checkHostPort(addr string) error {
 		return fmt.Errorf("must be host:port, not %q", addr)
 	}
 	return nil
+}
+
+// validate checks the access policy; bad reports a problem under its key.
+func (a AccessConfig) validate(bad func(key, format string, args ...any)) {
+	patterns := make([]string, 0, len(a.RoleScope))
+	for pattern := range a.RoleScope {
+		patterns = append(patterns, pattern)
+	}
+	slices.Sort(patterns)
+	for _, pattern := range patterns {
+		scope := a.RoleScope[pattern]
+		key := "access.role_scope"
+		if !rolePattern.MatchString(pattern) {
+			bad(key, "%q is not a role code such as 01.015 or a prefix such as 17.*", pattern)
+			continue
+		}
+		if scope.Recipient != "" && !slices.Contains(RecipientCategories, scope.Recipient) {
+			bad(key, "%s: recipient %q is not one of %s", pattern, scope.Recipient, strings.Join(RecipientCategories, ", "))
+		}
+		if scope.Recipient == "" && len(scope.Categories) > 0 {
+			bad(key, "%s: a role that may see data needs a recipient category, whose consent applies", pattern)
+		}
+		for _, c := range scope.Categories {
+			if !slices.Contains(DataCategories, c) {
+				bad(key, "%s: category %q is not one of %s", pattern, c, strings.Join(DataCategories, ", "))
+			}
+		}
+		if slices.Contains(NeverAdmittedRoles, pattern) && len(scope.Categories) > 0 {
+			bad(key, "%s: company, insurance and public-health doctors and cards without a care-provider role never get access", pattern)
+		}
+	}
+	for _, d := range []struct {
+		key  string
+		days int
+	}{
+		{"access.relationship_days.referrer", a.RelationshipDays.Referrer},
+		{"access.relationship_days.discharge_recipient", a.RelationshipDays.DischargeRecipient},
+		{"access.relationship_days.invited", a.RelationshipDays.Invited},
+		{"access.relationship_days.covering", a.RelationshipDays.Covering},
+	} {
+		if d.days < 1 || d.days > 3660 {
+			bad(d.key, "must be a number of days from 1 to 3660, not %d", d.days)
+		}
+	}
+	if d := a.Emergency.Duration.Duration; d <= 0 || d > 7*24*time.Hour {
+		bad("access.emergency.duration", "must be longer than zero and at most 168h: emergency access is short-lived")
+	}
+	if n := a.Emergency.MinReasonLength; n < 10 || n > 500 {
+		bad("access.emergency.min_reason_length", "must be from 10 to 500 characters, not %d", n)
+	}
 }

@@ -13,27 +13,10 @@ import (
 
 	"zorgverlenersportaal/auth"
 	"zorgverlenersportaal/portal/audit"
-	"zorgverlenersportaal/portal/store"
 )
 
 // accessPageSize is how many records one page of an access list shows.
 const accessPageSize = 50
-
-// errNotAdministrator means a provider who is not a hospital administrator asked for an administrator
-// page; classify turns it into 403 with its own explanation.
-var errNotAdministrator = errors.New("not a hospital administrator")
-
-// requireLogAdministrator lets only providers named in hospital.administrators reach the access-log
-// administration. (It is the guard of the /admin/log pages; the wider admin area can share it.)
-func (s *Server) requireLogAdministrator(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		p, ok := c.Get(ctxProvider).(*auth.Provider)
-		if !ok || !p.Administrator {
-			return errNotAdministrator
-		}
-		return next(c)
-	}
-}
 
 // actor is the access log's view of the request: the provider behind the card and the access point.
 func (s *Server) actor(c echo.Context) audit.Actor {
@@ -161,89 +144,25 @@ func (s *Server) patientAccessReport(c echo.Context) error {
 	return s.views.render(c, http.StatusOK, "access_log_admin", s.page(c, "audit.admin.title", data))
 }
 
-// emergencyLine is an emergency access with its review, if any.
-type emergencyLine struct {
-	Line         accessLine
-	Reviewed     bool
-	Review       store.EmergencyReview
-	ReviewedWhen string
-}
-
 // emergencyPage is the data of /admin/log/emergency.
 type emergencyPage struct {
-	Lines          []emergencyLine
-	Older          int64
-	Paging         bool
-	UnreviewedOnly bool
+	Lines  []accessLine
+	Older  int64
+	Paging bool
 }
 
-// emergencyAccesses lists the emergency accesses (noodprocedure) for the hospital's review, newest
-// first; by default only those nobody has reviewed yet. Reading the list is logged first.
+// emergencyAccesses lists what the log recorded under the emergency procedure (the start of each
+// emergency access and every view on that basis), newest first, so that the review of an emergency access
+// (/admin/emergencies) can see what was looked at. Reading the list is logged first.
 func (s *Server) emergencyAccesses(c echo.Context) error {
 	before, err := pageBefore(c)
 	if err != nil {
 		return err
 	}
-	unreviewed := c.QueryParam("alle") == ""
-	ctx := c.Request().Context()
-	page, err := s.audit.EmergencyAccesses(ctx, s.actor(c), unreviewed, before, accessPageSize)
+	page, err := s.audit.EmergencyAccesses(c.Request().Context(), s.actor(c), before, accessPageSize)
 	if err != nil {
 		return err
 	}
-	ids := make([]int64, len(page.Entries))
-	for i, e := range page.Entries {
-		ids[i] = e.ID
-	}
-	reviews, err := s.store.EmergencyReviews(ctx, ids)
-	if err != nil {
-		return err
-	}
-	lang := s.lang(c)
-	data := emergencyPage{Older: page.Older, Paging: before > 0, UnreviewedOnly: unreviewed}
-	for _, e := range page.Entries {
-		line := emergencyLine{Line: describeEntry(s.views.catalog, lang, e)}
-		if r, ok := reviews[e.ID]; ok {
-			line.Reviewed, line.Review = true, r
-			if t, err := time.Parse(audit.TimeLayout, r.ReviewedAt); err == nil {
-				line.ReviewedWhen = formatDateTime(lang, t)
-			}
-		}
-		data.Lines = append(data.Lines, line)
-	}
+	data := emergencyPage{Lines: describeEntries(s.views.catalog, s.lang(c), page.Entries), Older: page.Older, Paging: before > 0}
 	return s.views.render(c, http.StatusOK, "access_log_emergency", s.page(c, "audit.emergency.title", data))
-}
-
-// reviewEmergencyAccess marks one emergency access as reviewed, with an optional remark. The review is
-// an admin action in the log, written before the review itself.
-func (s *Server) reviewEmergencyAccess(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return echo.NewHTTPError(http.StatusNotFound)
-	}
-	ctx := c.Request().Context()
-	recs, err := s.store.AccessRecordsAfter(ctx, id-1, 1)
-	if err != nil {
-		return err
-	}
-	if len(recs) == 0 || recs[0].ID != id || !recs[0].Emergency {
-		return fmt.Errorf("emergency access %d: %w", id, store.ErrNotFound)
-	}
-	note := strings.TrimSpace(c.FormValue("note"))
-	if len(note) > 1000 {
-		note = note[:1000]
-	}
-	a := s.actor(c)
-	rec := a.AdminAction("review_emergency_access", audit.Patient{BSN: recs[0].PatientBSN, Number: recs[0].PatientNumber},
-		"access_log", "record="+strconv.FormatInt(id, 10)+" note="+strconv.Quote(note))
-	if err := s.audit.Append(ctx, rec); err != nil {
-		return err
-	}
-	err = s.store.AddEmergencyReview(ctx, store.EmergencyReview{
-		AccessLogID: id, ReviewedByUZI: a.User.UZI, ReviewedByName: a.User.Name,
-		ReviewedAt: s.now().UTC().Format(audit.TimeLayout), Note: note,
-	})
-	if err != nil && !errors.Is(err, store.ErrConflict) { // reviewed by someone else meanwhile: fine
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/admin/log/emergency")
 }

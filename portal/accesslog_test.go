@@ -139,14 +139,13 @@ func TestAdministratorPagesRefuseOtherProviders(t *testing.T) {
 	gp := env.Client(t, devpki.CardGP)
 	admin := env.Client(t, devpki.CardAdmin)
 	gp.Get(t, "/")
-	if resp := admin.Get(t, "/"); resp.Status != http.StatusOK || !strings.Contains(resp.Body, `href="/admin/log"`) {
-		t.Fatalf("administrator's start page: %d, link to the access log expected", resp.Status)
+	if resp := admin.Get(t, "/admin"); resp.Status != http.StatusOK || !strings.Contains(resp.Body, `href="/admin/log"`) || !strings.Contains(resp.Body, `href="/admin/log/emergency"`) {
+		t.Fatalf("administration page: %d, links to the access log expected", resp.Status)
 	}
 	routes := []struct{ method, path string }{
 		{http.MethodGet, "/admin/log"},
 		{http.MethodPost, "/admin/log/patient"},
 		{http.MethodGet, "/admin/log/emergency"},
-		{http.MethodPost, "/admin/log/emergency/1/review"},
 	}
 	for _, r := range routes {
 		t.Run(r.method+" "+r.path, func(t *testing.T) {
@@ -331,7 +330,7 @@ func TestNoLogNoData(t *testing.T) {
 	}
 }
 
-func TestEmergencyAccessesAreListedForReview(t *testing.T) {
+func TestEmergencyRecordsAreListedForTheReview(t *testing.T) {
 	env := portaltest.Start(t, withAdministrators)
 	admin := env.Client(t, devpki.CardAdmin)
 	specialist := actorOf(t, env, devpki.CardSpecialist)
@@ -346,23 +345,14 @@ func TestEmergencyAccessesAreListedForReview(t *testing.T) {
 	if got := rowIDs(list.Body); !slices.Equal(got, []int64{made[1].ID, made[0].ID}) {
 		t.Fatalf("emergency list rows %v, want the emergency access and the view under it", got)
 	}
-	review := fmt.Sprintf("/admin/log/emergency/%d/review", made[0].ID)
-	if resp := admin.Post(t, review, url.Values{"note": {"terecht: patiënt kwam bewusteloos binnen"}}); resp.Status != http.StatusSeeOther {
-		t.Fatalf("review: %d\n%s", resp.Status, resp.Body)
+	for _, want := range []string{"bewusteloos op de SEH", "Lars van Dijk", "behandelrelatie: noodprocedure", `href="/admin/emergencies"`} {
+		if !strings.Contains(list.Body, want) {
+			t.Errorf("emergency list lacks %q", want)
+		}
 	}
-	if got := rowIDs(admin.Get(t, "/admin/log/emergency").Body); !slices.Equal(got, []int64{made[1].ID}) {
-		t.Fatalf("unreviewed after the review: %v", got)
-	}
-	all := admin.Get(t, "/admin/log/emergency?alle=1")
-	if !strings.Contains(all.Body, "Beoordeeld door Karin Dekker") || !strings.Contains(all.Body, "terecht: patiënt kwam bewusteloos binnen") {
-		t.Fatalf("the review is not shown:\n%s", all.Body)
-	}
-	if resp := admin.Post(t, fmt.Sprintf("/admin/log/emergency/%d/review", made[2].ID), nil); resp.Status != http.StatusNotFound {
-		t.Fatalf("reviewing a record that is no emergency access: %d", resp.Status)
-	}
-	actions := recordsOf(t, env, audit.EventAdminAction)
-	if len(actions) != 1 || actions[0].Reason != "review_emergency_access" || actions[0].PatientBSN != bsn || !strings.Contains(actions[0].Detail, fmt.Sprintf("record=%d", made[0].ID)) {
-		t.Fatalf("review logged as %+v", actions)
+	reads := recordsOf(t, env, audit.EventReport)
+	if len(reads) != 1 || reads[0].Reason != audit.ReportEmergencies || reads[0].UserName != "Karin Dekker" {
+		t.Fatalf("reading the list logged as %+v", reads)
 	}
 	if res, err := audit.Verify(t.Context(), env.Store, audit.VerifyOptions{}); err != nil {
 		t.Fatalf("the chain after portal and test wrote to it: %v (%+v)", err, res)

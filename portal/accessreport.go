@@ -92,6 +92,10 @@ func describeEntry(cat *views.Catalog, lang string, e audit.Entry) accessLine {
 		l.Reason = word("audit.report.", e.Reason)
 	case audit.EventAdminAction:
 		l.Reason = word("audit.action.", e.Reason)
+	case audit.EventEmergencyAccess:
+		if e.Reason == "" { // the access decision's records keep the stated reason in the detail
+			l.Reason = e.Detail
+		}
 	}
 	switch {
 	case !e.BasisParsed:

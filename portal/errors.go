@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zorgverlenersportaal/agb"
 	"zorgverlenersportaal/auth"
 	"zorgverlenersportaal/portal/audit"
 	"zorgverlenersportaal/portal/store"
@@ -31,11 +32,15 @@ func (s *Server) classify(err error) problem {
 		if !s.views.catalog.Has(key + ".title") {
 			key = "refusal.generic"
 		}
+		// Missing revocation information or an unreachable AGB register is not a "no": try again later.
+		if errors.Is(err, auth.ErrRevocationUnavailable) || errors.Is(err, agb.ErrUnavailable) {
+			return problem{http.StatusServiceUnavailable, key}
+		}
 		return problem{http.StatusForbidden, key}
-	case errors.Is(err, audit.ErrNotWritten):
+	case errors.Is(err, audit.ErrNotWritten), errors.Is(err, store.ErrLogNotWritten):
 		return problem{http.StatusServiceUnavailable, "error.audit_unavailable"}
 	case errors.Is(err, errNotAdministrator):
-		return problem{http.StatusForbidden, "audit.error.not_admin"}
+		return problem{http.StatusForbidden, "admin.forbidden"}
 	case errors.Is(err, store.ErrNotFound):
 		return problem{http.StatusNotFound, "error.not_found"}
 	case errors.As(err, &he):

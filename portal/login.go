@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -9,12 +10,18 @@ import (
 	"zorgverlenersportaal/portal/audit"
 )
 
-// identify reads the UZI card of the request. A certificate that is not a UZI authentication certificate
-// (or not one the portal accepts) becomes a refusal page, and the refusal is logged.
+// identify reads the UZI card of the request and checks it against the CRL of its issuing CA, on every
+// request, so that a card revoked during its session is stopped at the first request after the CRL
+// refresh. A certificate that is not a UZI authentication certificate (or not one the portal accepts), a
+// revoked card and a missing CRL (fail closed) become a refusal page, and the refusal is logged.
 func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p, err := auth.Identify(c.Request(), s.profile)
 		if err != nil {
+			return s.refuseLogin(c, p, err)
+		}
+		_, chain, _ := auth.ClientCertificate(c.Request())
+		if err := s.revocation.Check(c.Request().Context(), chain); err != nil {
 			return s.refuseLogin(c, p, err)
 		}
 		c.Set(ctxProvider, &p)
@@ -35,7 +42,7 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 				return s.startSession(c, p, next)
 			}
 			p.AGB = sess.AGB
-			p.Administrator = s.cfg.IsAdministrator(p.UZINumber)
+			p.Administrator = s.admission.Policy().IsAdministrator(p.UZINumber)
 			if err := s.sessions.Touch(c.Response(), c.Request(), sess); err != nil {
 				return err
 			}
@@ -58,13 +65,26 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// startSession admits the card (the admission rules decide), logs the login and issues a new session.
+// startSession admits the card (the admission rules decide), logs the login and issues a new session. A
+// card without an AGB code (on the card or linked earlier) is sent to the first-entry page.
 func (s *Server) startSession(c echo.Context, p *auth.Provider, next echo.HandlerFunc) error {
 	if err := s.admit(c, p); err != nil {
+		if errors.Is(err, auth.ErrAGBNeeded) {
+			return c.Redirect(http.StatusSeeOther, agbCodePath)
+		}
 		return s.refuseLogin(c, *p, err)
 	}
-	who := audit.Actor{User: auditUser(*p), Source: s.auditSource(c, p.Fingerprint)}
-	if err := s.audit.Append(c.Request().Context(), who.Login()); err != nil {
+	if err := s.openSession(c, p, ""); err != nil {
+		return err
+	}
+	return next(c)
+}
+
+// openSession logs the login of an admitted provider and issues a new session: no log, no entry.
+func (s *Server) openSession(c echo.Context, p *auth.Provider, detail string) error {
+	rec := audit.Actor{User: auditUser(*p), Source: s.auditSource(c, p.Fingerprint)}.Login()
+	rec.Detail = detail
+	if err := s.audit.Append(c.Request().Context(), rec); err != nil {
 		return err
 	}
 	sess, err := s.sessions.Start(c.Response(), c.Request(), auth.Session{UZI: p.UZINumber, Fingerprint: p.Fingerprint, AGB: p.AGB})
@@ -72,17 +92,14 @@ func (s *Server) startSession(c echo.Context, p *auth.Provider, next echo.Handle
 		return err
 	}
 	c.Set(ctxSession, &sess)
-	return next(c)
+	return nil
 }
 
-// admit applies the admission rules to a card that has no session yet and fills in what admission
-// establishes (the accepted AGB code, the administrator flag).
+// admit applies the admission rules (auth.Admission) to a card that has no session yet and fills in what
+// admission establishes: the accepted AGB code and the administrator flag.
 func (s *Server) admit(c echo.Context, p *auth.Provider) error {
-	if p.HasAGB() {
-		p.AGB = p.AGBCode
-	}
-	p.Administrator = s.cfg.IsAdministrator(p.UZINumber)
-	return nil
+	_, chain, _ := auth.ClientCertificate(c.Request())
+	return s.admission.Admit(c.Request().Context(), p, chain)
 }
 
 // refuseLogin writes the refusal to the access log and returns it for the error page. When even the log

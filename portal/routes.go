@@ -15,20 +15,38 @@ func (s *Server) routes() {
 	// Stylesheets, scripts and images: no patient data, no session needed (the TLS handshake still is).
 	e.GET("/static/*", s.staticFile)
 
-	// The card is identified, but no session is needed: logging in again and logging out.
+	// The card is identified, but no session is needed: logging in again and logging out, and the
+	// first-entry page that asks a provider whose card carries no AGB code for it.
 	card := e.Group("", s.identify, s.csrf())
 	card.POST("/login", s.login)
 	card.POST("/logout", s.logout)
+	card.GET(agbCodePath, s.agbCode)
+	card.POST(agbCodePath, s.submitAGBCode)
 
 	// Everything else needs an admitted provider with a live session.
 	provider := card.Group("", s.requireSession)
 	provider.GET("/", s.home)
 
-	// The access log (NEN 7513): a provider's own accesses, and the hospital administrators' reports.
+	// Access to one patient: why the provider may see them and until when, and the emergency procedure.
+	provider.GET("/patients/:id/access", s.showPatientAccess)
+	provider.POST("/patients/:id/emergency", s.requestEmergency)
+
+	// The hospital's administration of consent, relationships and emergency reviews: administrators only.
+	admin := provider.Group("/admin", s.requireAdministrator)
+	admin.GET("", s.showAdminHome)
+	admin.POST("/patients/find", s.findPatient)
+	admin.GET("/patients/:id", s.showAdminPatient)
+	admin.POST("/patients/:id/consents", s.registerConsent)
+	admin.POST("/patients/:id/consents/withdraw", s.withdrawConsent)
+	admin.POST("/patients/:id/relationships", s.addRelationship)
+	admin.POST("/patients/:id/relationships/:rid/end", s.endRelationship)
+	admin.GET("/emergencies", s.showEmergencies)
+	admin.POST("/emergencies/:rid/review", s.reviewEmergency)
+
+	// The access log (NEN 7513): every provider's own accesses; the administrators' patient reports and
+	// the emergency accesses as the log recorded them.
 	provider.GET("/mijn-inzages", s.ownAccesses)
-	accessLog := provider.Group("/admin/log", s.requireLogAdministrator)
-	accessLog.GET("", s.accessLogAdmin)
-	accessLog.POST("/patient", s.patientAccessReport)
-	accessLog.GET("/emergency", s.emergencyAccesses)
-	accessLog.POST("/emergency/:id/review", s.reviewEmergencyAccess)
+	admin.GET("/log", s.accessLogAdmin)
+	admin.POST("/log/patient", s.patientAccessReport)
+	admin.GET("/log/emergency", s.emergencyAccesses)
 }

@@ -14,8 +14,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zorgverlenersportaal/agb"
 	"zorgverlenersportaal/auth"
 	"zorgverlenersportaal/config"
+	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/audit"
 	"zorgverlenersportaal/portal/store"
 	"zorgverlenersportaal/uzi"
@@ -23,22 +25,51 @@ import (
 
 // Server is one running portal.
 type Server struct {
-	cfg      config.Config
-	store    *store.Store
-	audit    *audit.Log
-	sessions *auth.Sessions
-	profile  uzi.Profile
-	views    *renderer
-	logger   *slog.Logger
-	tls      *tls.Config
-	echo     *echo.Echo
+	cfg        config.Config
+	store      *store.Store
+	audit      *audit.Log
+	sessions   *auth.Sessions
+	profile    uzi.Profile
+	policy     access.Policy
+	revocation *auth.Revocation
+	admission  *auth.Admission
+	views      *renderer
+	logger     *slog.Logger
+	tls        *tls.Config
+	echo       *echo.Echo
+	now        func() time.Time
+	handshakes *ipWindowLimiter
+}
+
+// Option changes a dependency that New would otherwise build from the configuration; the portal itself
+// runs without any, tests use them.
+type Option func(*options)
+
+type options struct {
 	now      func() time.Time
+	register agb.Lookup
+}
+
+// WithClock replaces the clock of the whole portal: sessions, the access log, the AGB register's "today"
+// and the revocation check (a test moves it past a CRL's nextUpdate to see the portal fail closed).
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
+// WithAGBLookup replaces the portal's own AGB register (the imported tables) by another agb.Lookup, such
+// as a contracted remote feed (agb.RemoteLookup).
+func WithAGBLookup(l agb.Lookup) Option {
+	return func(o *options) { o.register = l }
 }
 
 // New builds the server from configuration and an open store: it loads the TLS material and the session
 // keys, parses every template, and registers the routes. Anything missing is an error here, at start-up,
 // not on the first request.
-func New(cfg config.Config, st *store.Store, logger *slog.Logger) (*Server, error) {
+func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option) (*Server, error) {
+	o := options{now: time.Now, register: store.AGBRegister{Store: st}}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	tlsConfig, err := auth.ServerTLSConfig(cfg.Path(cfg.TLS.CertFile), cfg.Path(cfg.TLS.KeyFile), cfg.Path(cfg.TLS.ClientCAFile), cfg.TLS.MinVersion)
 	if err != nil {
 		return nil, err
@@ -51,18 +82,39 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger) (*Server, erro
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
-		cfg:      cfg,
-		store:    st,
-		audit:    audit.New(st),
-		sessions: auth.NewSessions(keys, cfg.Session.IdleTimeout.Duration, cfg.Session.AbsoluteTimeout.Duration),
-		profile:  auth.Profile(cfg.UZI),
-		views:    views,
-		logger:   logger,
-		tls:      tlsConfig,
-		echo:     echo.New(),
-		now:      time.Now,
+	// Card types are decided by the admission policy, which admits the N cards of administrators whatever
+	// uzi.admit_employee_cards says; the parser must therefore read N cards in full.
+	profile := auth.Profile(cfg.UZI)
+	profile.AdmitEmployeeCards = true
+	revocation := auth.NewRevocation(auth.RevocationOptions{
+		Refresh:      cfg.Revocation.Refresh.Duration,
+		GracePeriod:  cfg.Revocation.GracePeriod.Duration,
+		FetchTimeout: cfg.Revocation.FetchTimeout.Duration,
+		OCSP:         cfg.Revocation.OCSP,
+		Now:          o.now,
+		Logger:       logger.With("component", "revocation"),
+	})
+	policy, err := access.PolicyFromConfig(cfg.Access)
+	if err != nil {
+		return nil, err
 	}
+	s := &Server{
+		cfg:        cfg,
+		store:      st,
+		audit:      audit.NewWithOptions(st, audit.Options{Now: o.now}),
+		sessions:   auth.NewSessions(keys, cfg.Session.IdleTimeout.Duration, cfg.Session.AbsoluteTimeout.Duration),
+		profile:    profile,
+		policy:     policy,
+		revocation: revocation,
+		admission:  auth.NewAdmission(auth.PolicyFromConfig(cfg), revocation, o.register, agbLinks{st}, o.now),
+		views:      views,
+		logger:     logger,
+		tls:        tlsConfig,
+		echo:       echo.New(),
+		now:        o.now,
+		handshakes: newIPWindowLimiter(handshakeLogsPerMinute, time.Minute),
+	}
+	s.sessions.Now = o.now
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
@@ -70,14 +122,24 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger) (*Server, erro
 	return s, nil
 }
 
-// Handler is the HTTP handler of the portal, for tests that bring their own TLS listener.
+// Handler is the HTTP handler of the portal, for tests that bring their own TLS listener. Without Serve
+// nothing refreshes the CRLs in the background: run Revocation().Run beside it, or the portal fails
+// closed once the first CRL passes its nextUpdate and grace period.
 func (s *Server) Handler() http.Handler { return s.echo }
 
 // TLSConfig is the server's mutual-TLS configuration.
 func (s *Server) TLSConfig() *tls.Config { return s.tls }
 
+// Revocation is the server's revocation checker: monitoring reads its CRL status, operators and tests
+// refresh its CRLs.
+func (s *Server) Revocation() *auth.Revocation { return s.revocation }
+
+// handshakeTimeout bounds one TLS handshake, like ReadHeaderTimeout bounds the request that follows.
+const handshakeTimeout = 10 * time.Second
+
 // Serve answers mutual-TLS connections on ln until ctx ends, then shuts down gracefully: requests in
-// flight get ten seconds to finish.
+// flight get ten seconds to finish. It performs the TLS handshakes itself (auth.HandshakeListener), so
+// that a refused handshake is logged with its reason, and keeps the CRLs fresh in the background.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.echo,
@@ -89,8 +151,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.logger.With("component", "http").Handler(), slog.LevelWarn),
 	}
+	revCtx, stopRevocation := context.WithCancel(ctx)
+	defer stopRevocation()
+	go s.revocation.Run(revCtx)
+	// The listener gets its own copy of the TLS configuration: net/http adjusts srv.TLSConfig for HTTP/2
+	// while the listener may already be handshaking.
+	tlsLn := auth.HandshakeListener(ln, s.tls.Clone(), handshakeTimeout, s.handshakeRefused)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(tls.NewListener(ln, s.tls)) }()
+	go func() { errc <- srv.Serve(tlsLn) }()
 	select {
 	case err := <-errc:
 		return err

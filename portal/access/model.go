@@ -3,7 +3,10 @@
 // can be tested as a table over every combination and reasoned about on its own.
 package access
 
-import "time"
+import (
+	"time"
+	_ "time/tzdata" // birthdays and the days of the forms are Dutch calendar days on any host
+)
 
 // Patient is the person whose hospital dossier a provider wants to see.
 type Patient struct {
@@ -24,7 +27,8 @@ type Patient struct {
 	UpdatedAt     time.Time  `db:"updated_at"`
 }
 
-// AgeOn gives the patient's age in whole years on a day; the consent rules for minors turn on it.
+// AgeOn gives the patient's age in whole years on a day; the consent rules for minors turn on it. The day
+// is taken as it reads in the location of day; use AgeAt for a moment.
 func (p Patient) AgeOn(day time.Time) int {
 	by, bm, bd := p.BirthDate.Date()
 	y, m, d := day.Date()
@@ -33,6 +37,49 @@ func (p Patient) AgeOn(day time.Time) int {
 		age--
 	}
 	return age
+}
+
+// AgeAt gives the patient's age at a moment, counted in Dutch calendar days: a child born on 3 May turns
+// twelve at midnight in Amsterdam, whatever the server's time zone.
+func (p Patient) AgeAt(moment time.Time) int {
+	return p.AgeOn(moment.In(Amsterdam))
+}
+
+// BirthdayMoment is the moment (midnight in Amsterdam) the patient turns age years. A child born on
+// 29 February turns twelve on 1 March in a year without that day, the same day AgeAt counts.
+func (p Patient) BirthdayMoment(age int) time.Time {
+	y, m, d := p.BirthDate.Date()
+	return time.Date(y+age, m, d, 0, 0, 0, 0, Amsterdam)
+}
+
+// DisplayName is the name as the screens write it: given names, prefix, family name.
+func (p Patient) DisplayName() string {
+	name := p.GivenNames
+	if name == "" {
+		name = p.Initials
+	}
+	for _, part := range []string{p.FamilyPrefix, p.FamilyName} {
+		if part == "" {
+			continue
+		}
+		if name != "" {
+			name += " "
+		}
+		name += part
+	}
+	return name
+}
+
+// Amsterdam is the time zone in which birthdays, the days staff type into forms and the dates on the
+// screens are counted. The zone database is embedded, so it does not depend on the host.
+var Amsterdam = mustLoadLocation("Europe/Amsterdam")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // the embedded zone database has every zone; this cannot happen
+	}
+	return loc
 }
 
 // Sex values as stored; they follow FHIR administrative gender.
@@ -70,7 +117,9 @@ const (
 	HolderOrganisation HolderKind = "organisation"
 )
 
-// Relationship is one treatment relationship between a patient and a provider or organisation.
+// Relationship is one treatment relationship between a patient and a provider or organisation. For a
+// covering relationship (waarneming) the holder is the covering practice and MandateURA the organisation
+// whose patient it is and which gave the mandate.
 type Relationship struct {
 	ID         int64            `db:"id"`
 	PatientID  int64            `db:"patient_id"`

@@ -98,41 +98,40 @@ type Record struct {
 	Detail        string
 }
 
-// Validate checks what every record of its event must carry.
+// Validate checks what every record must carry: a known event and outcome, the patient of a view that
+// went ahead, and the emergency flag on an emergency access. It is deliberately no stricter: a record
+// that says less is still better written than lost.
 func (r Record) Validate() error {
-	known := func(e Event) bool {
-		for _, k := range Events {
-			if k == e {
-				return true
-			}
-		}
-		return false
+	known := false
+	for _, k := range Events {
+		known = known || k == r.Event
 	}
 	switch {
-	case !known(r.Event):
+	case !known:
 		return fmt.Errorf("%w: unknown event %q", ErrInvalidRecord, r.Event)
 	case r.Outcome != Success && r.Outcome != Refused && r.Outcome != Failure && r.Outcome != NotFound:
 		return fmt.Errorf("%w: unknown outcome %q", ErrInvalidRecord, r.Outcome)
-	case (r.Event == EventView || r.Event == EventSearch || r.Event == EventEmergencyAccess ||
-		r.Event == EventConsentChange || r.Event == EventRelationshipChange) && r.PatientBSN == "":
-		return fmt.Errorf("%w: a %s record names the patient", ErrInvalidRecord, r.Event)
-	case r.Event == EventView && r.Outcome == Success && r.Category == "":
-		return fmt.Errorf("%w: a view names the data category", ErrInvalidRecord)
-	case r.Event == EventEmergencyAccess && (!r.Emergency || r.Reason == ""):
-		return fmt.Errorf("%w: an emergency access is flagged and states its reason", ErrInvalidRecord)
+	case (r.Event == EventView || r.Event == EventEmergencyAccess) && r.Outcome == Success && r.PatientBSN == "":
+		return fmt.Errorf("%w: a %s that went ahead names the patient", ErrInvalidRecord, r.Event)
+	case r.Event == EventEmergencyAccess && !r.Emergency:
+		return fmt.Errorf("%w: an emergency access is flagged as one", ErrInvalidRecord)
 	}
 	return nil
 }
 
-// Log appends records to the access log in the portal database.
+// Log appends records to the access log in the portal database. New and NewWithOptions build one; a
+// literal &Log{Store: st} works too (the queue is made on first use).
 type Log struct {
-	store *store.Store
-	now   func() time.Time
+	Store *store.Store
+	// Now is the clock; tests replace it. Nil means time.Now.
+	Now func() time.Time
 
-	start sync.Once
-	mu    sync.RWMutex // guards closed and sends on queue against Close
-	queue chan *Pending
-	done  chan struct{}
+	queueSize int
+	setup     sync.Once    // makes queue and done
+	start     sync.Once    // starts the appender
+	mu        sync.RWMutex // guards closed and sends on queue against Close
+	queue     chan *Pending
+	done      chan struct{}
 
 	closed  bool
 	batches atomic.Int64
@@ -143,7 +142,7 @@ type Log struct {
 type Options struct {
 	// Now is the clock; tests replace it. Nil means time.Now.
 	Now func() time.Time
-	// QueueSize bounds the records waiting for the appender (per Submit call, not per record); a full
+	// QueueSize bounds the submissions waiting for the appender (per Submit call, not per record); a full
 	// queue makes Submit wait, which slows callers down instead of letting memory grow. Default 8192.
 	QueueSize int
 }
@@ -159,13 +158,24 @@ func New(st *store.Store) *Log {
 
 // NewWithOptions returns a Log over the store. Its appender starts on the first write; Close stops it.
 func NewWithOptions(st *store.Store, opts Options) *Log {
-	if opts.Now == nil {
-		opts.Now = time.Now
+	return &Log{Store: st, Now: opts.Now, queueSize: opts.QueueSize}
+}
+
+func (l *Log) now() time.Time {
+	if l.Now != nil {
+		return l.Now()
 	}
-	if opts.QueueSize <= 0 {
-		opts.QueueSize = 8192
-	}
-	return &Log{store: st, now: opts.Now, queue: make(chan *Pending, opts.QueueSize), done: make(chan struct{})}
+	return time.Now()
+}
+
+func (l *Log) init() {
+	l.setup.Do(func() {
+		size := l.queueSize
+		if size <= 0 {
+			size = 8192
+		}
+		l.queue, l.done = make(chan *Pending, size), make(chan struct{})
+	})
 }
 
 // Pending is a submitted group of records on its way to disk.
@@ -215,8 +225,9 @@ func (l *Log) Submit(ctx context.Context, recs ...Record) (*Pending, error) {
 		if err := r.Validate(); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrNotWritten, err)
 		}
-		p.rows[i] = row(r, at)
+		p.rows[i] = rowAt(r, at)
 	}
+	l.init()
 	l.start.Do(func() { go l.appender() })
 	l.mu.RLock()
 	defer l.mu.RUnlock()
@@ -233,6 +244,7 @@ func (l *Log) Submit(ctx context.Context, recs ...Record) (*Pending, error) {
 
 // Close stops accepting records, waits until everything queued is written, and stops the appender.
 func (l *Log) Close() error {
+	l.init()
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
@@ -279,7 +291,7 @@ func (l *Log) appender() {
 				break drain
 			}
 		}
-		err := l.store.AppendAccessRecords(context.Background(), rows, Chain)
+		err := l.Store.AppendAccessRecords(context.Background(), rows, Chain)
 		if err != nil {
 			err = fmt.Errorf("%w: %w", ErrNotWritten, err)
 		} else {
@@ -301,7 +313,14 @@ func (l *Log) appender() {
 // for callers that show the record number.
 func (p *Pending) Records() []store.AccessRecord { return p.rows }
 
-func row(r Record, at string) store.AccessRecord {
+// row is the stored form of a record stamped now; Entry uses it for records written inside a change's
+// own transaction.
+func (l *Log) row(r Record) store.AccessRecord {
+	return rowAt(r, l.now().UTC().Format(TimeLayout))
+}
+
+// rowAt is the stored form of a record with its time.
+func rowAt(r Record, at string) store.AccessRecord {
 	return store.AccessRecord{
 		At:              at,
 		Event:           string(r.Event),

@@ -207,9 +207,7 @@ func TestIncompleteRecordsAreRefusedBeforeWriting(t *testing.T) {
 		{"unknown event", audit.Record{Event: "peek", Outcome: audit.Success}},
 		{"unknown outcome", audit.Record{Event: audit.EventLogin, Outcome: "maybe"}},
 		{"view without patient", gp.View(audit.Patient{}, access.Lab, "", audit.Basis{})},
-		{"view without category", gp.View(patient, "", "", audit.Basis{})},
-		{"emergency without reason", gp.EmergencyAccess(patient, "", 1, time.Now())},
-		{"search without BSN", gp.Search(audit.Patient{}, "", audit.SearchNotFound)},
+		{"emergency access without the flag", audit.Record{Event: audit.EventEmergencyAccess, Outcome: audit.Success, PatientBSN: patient.BSN}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -377,6 +375,15 @@ func TestBasisRoundTrips(t *testing.T) {
 	}
 	if _, ok := audit.ParseBasis("huisarts zei het"); ok {
 		t.Error("free text parsed as a basis")
+	}
+	// The form the access decision writes (access.Basis.String).
+	decision := "relationship 12 registered_gp provider 01012345 from 2026-01-01T00:00:00Z (active); " +
+		"consent 5 huisartsen granted by patient via desk at 2026-01-01T00:00:00Z (in_force)"
+	if got, ok := audit.ParseBasis(decision); !ok || got != (audit.Basis{Relationship: access.RegisteredGP, RelationshipID: 12, Consent: access.Huisartsen, ConsentID: 5}) {
+		t.Errorf("ParseBasis(decision) = %+v, %v", got, ok)
+	}
+	if got, ok := audit.ParseBasis("consent 7 medisch_specialisten granted by patient via desk at 2026-01-01T00:00:00Z (in_force); emergency"); !ok || got != (audit.Basis{Relationship: access.Emergency, Consent: access.MedischSpecialisten, ConsentID: 7}) {
+		t.Errorf("ParseBasis(emergency decision) = %+v, %v", got, ok)
 	}
 }
 

@@ -34,7 +34,7 @@ func (l *Log) Purge(ctx context.Context, a Actor, before time.Time, retentionYea
 		return store.PurgeResult{}, fmt.Errorf("%w: the retention of %d years keeps everything from %s", ErrWithinRetention, retentionYears, cutoff.Format(time.DateOnly))
 	}
 	at := l.now().UTC().Format(TimeLayout)
-	return l.store.PurgeAccessRecords(ctx, before.UTC().Format(TimeLayout), func(res store.PurgeResult) store.AccessRecord {
-		return row(a.AdminAction(ActionPurge, Patient{}, "access_log", purgeDetail(res, before)), at)
+	return l.Store.PurgeAccessRecords(ctx, before.UTC().Format(TimeLayout), func(res store.PurgeResult) store.AccessRecord {
+		return rowAt(a.AdminAction(ActionPurge, Patient{}, "access_log", purgeDetail(res, before)), at)
 	}, Chain)
 }

@@ -65,11 +65,17 @@ func idSuffix(id int64) string {
 	return "#" + strconv.FormatInt(id, 10)
 }
 
-// ParseBasis reads what Basis.String wrote; ok is false for text in another form (a basis written by
-// hand), which a report then shows as it is.
+// ParseBasis reads what Basis.String wrote, and the longer form access.Basis.String writes
+// ("relationship 12 registered_gp provider 01012345 from ... (active); consent 5 huisartsen granted by
+// patient via desk at ... (in_force); emergency"). ok is false for text in any other form (a basis written
+// by hand), which a report then shows as it is.
 func ParseBasis(s string) (b Basis, ok bool) {
-	if strings.TrimSpace(s) == "" {
+	s = strings.TrimSpace(s)
+	if s == "" {
 		return Basis{}, true
+	}
+	if !strings.Contains(s, "=") {
+		return parseDecisionBasis(s)
 	}
 	for part := range strings.FieldsSeq(s) {
 		key, value, found := strings.Cut(part, "=")
@@ -90,6 +96,33 @@ func ParseBasis(s string) (b Basis, ok bool) {
 			b.Relationship, b.RelationshipID = access.RelationshipKind(name), id
 		case "consent":
 			b.Consent, b.ConsentID = access.RecipientCategory(name), id
+		default:
+			return Basis{}, false
+		}
+	}
+	return b, true
+}
+
+// parseDecisionBasis reads the form of access.Basis.String: parts separated by "; ", each starting with
+// what it is and its id.
+func parseDecisionBasis(s string) (b Basis, ok bool) {
+	for part := range strings.SplitSeq(s, "; ") {
+		f := strings.Fields(part)
+		switch {
+		case len(f) >= 3 && (f[0] == "relationship" || f[0] == "consent"):
+			id, err := strconv.ParseInt(f[1], 10, 64)
+			if err != nil {
+				return Basis{}, false
+			}
+			if f[0] == "relationship" {
+				b.Relationship, b.RelationshipID = access.RelationshipKind(f[2]), id
+			} else {
+				b.Consent, b.ConsentID = access.RecipientCategory(f[2]), id
+			}
+		case len(f) == 1 && f[0] == "emergency":
+			if b.Relationship == "" {
+				b.Relationship = access.Emergency
+			}
 		default:
 			return Basis{}, false
 		}

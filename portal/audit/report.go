@@ -147,7 +147,7 @@ type PatientReport struct {
 // its own record; the next report will. format is how the report will be delivered (html, csv, screen).
 func (l *Log) PatientReport(ctx context.Context, a Actor, q ReportQuery, format string) (PatientReport, error) {
 	from, to := q.Bounds()
-	recs, err := l.store.AccessRecords(ctx, store.AccessFilter{PatientBSN: q.BSN, UserUZI: q.ByUZI, From: from, To: to})
+	recs, err := l.Store.AccessRecords(ctx, store.AccessFilter{PatientBSN: q.BSN, UserUZI: q.ByUZI, From: from, To: to})
 	if err != nil {
 		return PatientReport{}, err
 	}
@@ -182,11 +182,11 @@ func (l *Log) OwnAccesses(ctx context.Context, a Actor, before int64, pageSize i
 	return l.page(ctx, a.Report(ReportOwn, Patient{}, detail), store.AccessFilter{UserUZI: a.User.UZI, BeforeID: before}, pageSize)
 }
 
-// EmergencyAccesses lists records flagged as emergency access, newest first, for the hospital's review;
-// unreviewedOnly leaves out those already reviewed. Reading them is logged first.
-func (l *Log) EmergencyAccesses(ctx context.Context, a Actor, unreviewedOnly bool, before int64, pageSize int) (Page, error) {
-	detail := fmt.Sprintf("unreviewed_only=%t page_before=%d", unreviewedOnly, before)
-	return l.page(ctx, a.Report(ReportEmergencies, Patient{}, detail), store.AccessFilter{EmergencyOnly: true, Unreviewed: unreviewedOnly, BeforeID: before}, pageSize)
+// EmergencyAccesses lists the records flagged as emergency access, newest first, for the hospital's
+// review. Reading them is logged first.
+func (l *Log) EmergencyAccesses(ctx context.Context, a Actor, before int64, pageSize int) (Page, error) {
+	detail := fmt.Sprintf("page_before=%d", before)
+	return l.page(ctx, a.Report(ReportEmergencies, Patient{}, detail), store.AccessFilter{EmergencyOnly: true, BeforeID: before}, pageSize)
 }
 
 func (l *Log) page(ctx context.Context, read Record, f store.AccessFilter, pageSize int) (Page, error) {
@@ -194,7 +194,7 @@ func (l *Log) page(ctx context.Context, read Record, f store.AccessFilter, pageS
 		return Page{}, err
 	}
 	f.NewestFirst, f.Limit = true, pageSize+1
-	recs, err := l.store.AccessRecords(ctx, f)
+	recs, err := l.Store.AccessRecords(ctx, f)
 	if err != nil {
 		return Page{}, err
 	}

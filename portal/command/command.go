@@ -12,6 +12,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"zorgverlenersportaal/portal/access"
 )
 
 // Env is what a command may touch of the outside world; tests give it buffers and a fake environment.
@@ -32,7 +34,7 @@ type Command struct {
 
 // commands lists every subcommand; each file of this package adds its own in init order of the table.
 func commands() []Command {
-	cmds := []Command{serveCommand(), demoCommand(), pkiCommand(), auditCommand()}
+	cmds := []Command{serveCommand(), demoCommand(), pkiCommand(), consentCommand(), relationCommand(), agbCommand(), auditCommand()}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].Name < cmds[j].Name })
 	return cmds
 }
@@ -46,7 +48,7 @@ func usageError(format string, args ...any) error {
 }
 
 // Main runs the subcommand named by args[0] and returns the process exit status: 0 success, 1 failure,
-// 2 a mistake in the command line.
+// 2 a mistake in the command line, 3 a change the access rules refuse (nothing was changed).
 func Main(ctx context.Context, args []string, env *Env) int {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
@@ -71,6 +73,9 @@ func Main(ctx context.Context, args []string, env *Env) int {
 			return 0
 		case errors.Is(err, flag.ErrHelp):
 			return 0
+		case errors.Is(err, access.ErrRefused):
+			fmt.Fprintf(env.Stderr, "%s: %v\n", c.Name, err)
+			return 3
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(env.Stderr, "%s: %v\nusage: zorgverlenersportaal %s %s\n", c.Name, strings.TrimPrefix(err.Error(), "usage: "), c.Name, c.Usage)
 			return 2

@@ -13,5 +13,9 @@ func seedDemo(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
+	if err := seedAGBRegister(ctx, st); err != nil {
+		st.Close()
+		return err
+	}
 	return st.Close()
 }

@@ -21,8 +21,10 @@ import (
 	"testing"
 	"time"
 
+	"zorgverlenersportaal/agb"
 	"zorgverlenersportaal/config"
 	"zorgverlenersportaal/portal"
+	"zorgverlenersportaal/portal/devagb"
 	"zorgverlenersportaal/portal/devpki"
 	"zorgverlenersportaal/portal/store"
 )
@@ -89,6 +91,13 @@ type Options struct {
 	// PrivatePKI gives the portal a PKI of its own with only these cards, for tests that revoke cards or
 	// otherwise change the PKI; nil uses the package's shared PKI.
 	PrivatePKI []string
+	// AGBRegister is the AGB register the portal starts with; nil gives the demo register of
+	// portal/devagb, in which every demo card that may log in has its registration.
+	AGBRegister []agb.Registration
+	// EmptyAGBRegister starts the portal with an empty AGB register (AGBRegister is then ignored).
+	EmptyAGBRegister bool
+	// Server passes options to portal.New, such as portal.WithClock.
+	Server []portal.Option
 }
 
 // Env is one running test portal.
@@ -101,6 +110,9 @@ type Env struct {
 	URL string
 	// Logs collects the server's structured log.
 	Logs *SyncBuffer
+
+	mu      sync.Mutex
+	clients []*Client
 }
 
 // Start runs a portal for the test and stops it when the test ends.
@@ -139,9 +151,20 @@ func Start(t testing.TB, opts Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !opts.EmptyAGBRegister {
+		regs := opts.AGBRegister
+		if regs == nil {
+			if regs, err = devagb.Registrations(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := st.ImportAGBRegister(ctx, regs, time.Now(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 	logs := &SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := portal.New(cfg, st, logger)
+	srv, err := portal.New(cfg, st, logger, opts.Server...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +174,14 @@ func Start(t testing.TB, opts Options) *Env {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
+	env := &Env{Config: cfg, Store: st, PKI: pki, Server: srv, URL: "https://" + ln.Addr().String(), Logs: logs}
 	t.Cleanup(func() {
+		// Clients hang up first: an HTTP/2 server would otherwise wait a second for each to go away.
+		env.mu.Lock()
+		for _, c := range env.clients {
+			c.HTTP.CloseIdleConnections()
+		}
+		env.mu.Unlock()
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("server: %v", err)
@@ -161,7 +191,7 @@ func Start(t testing.TB, opts Options) *Env {
 			t.Logf("server log:\n%s", logs.String())
 		}
 	})
-	return &Env{Config: cfg, Store: st, PKI: pki, Server: srv, URL: "https://" + ln.Addr().String(), Logs: logs}
+	return env
 }
 
 // Card returns a test card of the portal's PKI.
@@ -190,7 +220,11 @@ func (e *Env) ClientWith(t testing.TB, cert *tls.Certificate) *Client {
 		c := *cert
 		tlsConfig.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return &c, nil }
 	}
-	return newClient(e.URL, tlsConfig)
+	c := newClient(e.URL, tlsConfig)
+	e.mu.Lock()
+	e.clients = append(e.clients, c)
+	e.mu.Unlock()
+	return c
 }
 
 // SyncBuffer is a bytes.Buffer safe for the server's concurrent log writes.

@@ -55,11 +55,19 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 // Hash and HashFormat and must not change the ID.
 func (s *Store) AppendAccessRecords(ctx context.Context, recs []AccessRecord, chain func(prev string, rec *AccessRecord)) error {
 	return s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
-		return appendAccessRecords(ctx, tx, s.accessInserts, recs, chain)
+		return appendAccessRecordsWith(ctx, tx, s.accessInserts, recs, chain)
 	})
 }
 
-func appendAccessRecords(ctx context.Context, tx *sqlx.Tx, stmts map[int]*sqlx.Stmt, recs []AccessRecord, chain func(prev string, rec *AccessRecord)) error {
+// appendAccessRecords appends records inside a write transaction, so that a change and the record of it
+// are committed together or not at all (see logentry.go); it prepares its statements in the transaction.
+func appendAccessRecords(ctx context.Context, tx *sqlx.Tx, recs []AccessRecord, chain func(prev string, rec *AccessRecord)) error {
+	return appendAccessRecordsWith(ctx, tx, nil, recs, chain)
+}
+
+// appendAccessRecordsWith appends with the statements prepared once per connection (nil: prepare them in
+// the transaction, for the odd single record of a change).
+func appendAccessRecordsWith(ctx context.Context, tx *sqlx.Tx, stmts map[int]*sqlx.Stmt, recs []AccessRecord, chain func(prev string, rec *AccessRecord)) error {
 	head, err := accessLogHead(ctx, tx)
 	if err != nil {
 		return err
@@ -92,7 +100,13 @@ func appendAccessRecords(ctx context.Context, tx *sqlx.Tx, stmts map[int]*sqlx.S
 					r.ObjectCategory, r.ObjectIDs, r.Basis, r.Emergency, r.ClientIP, r.CertFingerprint, r.RequestID,
 					r.Detail, r.PrevHash, r.Hash, r.HashFormat)
 			}
-			if _, err := tx.StmtxContext(ctx, stmts[size]).ExecContext(ctx, args...); err != nil {
+			var err error
+			if stmt, ok := stmts[size]; ok {
+				_, err = tx.StmtxContext(ctx, stmt).ExecContext(ctx, args...)
+			} else {
+				_, err = tx.ExecContext(ctx, insertAccessRecords(size), args...)
+			}
+			if err != nil {
 				return fmt.Errorf("store: append access records %d to %d: %w", chunk[0].ID, chunk[len(chunk)-1].ID, translate(err))
 			}
 		}
@@ -202,9 +216,8 @@ type AccessFilter struct {
 	UserUZI    string
 	// From and To bound the record time: From <= at < To, both in the log's time layout.
 	From, To string
-	// EmergencyOnly keeps records flagged as emergency access; Unreviewed keeps those without a review.
+	// EmergencyOnly keeps records flagged as emergency access.
 	EmergencyOnly bool
-	Unreviewed    bool
 	// BeforeID pages backwards: only records with a smaller id (0: from the newest).
 	BeforeID int64
 	// Newest first when true, oldest first otherwise.
@@ -231,9 +244,6 @@ func (s *Store) AccessRecords(ctx context.Context, f AccessFilter) ([]AccessReco
 	}
 	if f.EmergencyOnly {
 		where = append(where, "emergency = 1")
-	}
-	if f.Unreviewed {
-		where = append(where, "id NOT IN (SELECT access_log_id FROM emergency_reviews)")
 	}
 	if f.BeforeID > 0 {
 		where, args = append(where, "id < ?"), append(args, f.BeforeID)
@@ -325,7 +335,7 @@ func (s *Store) PurgeAccessRecords(ctx context.Context, before string, describe 
 		}
 		res = PurgeResult{Anchor: ChainPoint{ID: through, Hash: last.Hash}, AnchorAt: last.At, Purged: count}
 		recs := []AccessRecord{describe(res)}
-		if err := appendAccessRecords(ctx, tx, s.accessInserts, recs, chain); err != nil {
+		if err := appendAccessRecordsWith(ctx, tx, s.accessInserts, recs, chain); err != nil {
 			return err
 		}
 		res.Record = recs[0]
@@ -335,58 +345,4 @@ func (s *Store) PurgeAccessRecords(ctx context.Context, before string, describe 
 		return PurgeResult{}, err
 	}
 	return res, nil
-}
-
-// EmergencyReview is the hospital's review of one emergency access.
-type EmergencyReview struct {
-	AccessLogID    int64  `db:"access_log_id"`
-	ReviewedByUZI  string `db:"reviewed_by_uzi"`
-	ReviewedByName string `db:"reviewed_by_name"`
-	ReviewedAt     string `db:"reviewed_at"`
-	Note           string `db:"note"`
-}
-
-// AddEmergencyReview records that an emergency access was reviewed. ErrNotFound: there is no such
-// emergency record; ErrConflict: it was reviewed before (a review is never overwritten).
-func (s *Store) AddEmergencyReview(ctx context.Context, r EmergencyReview) error {
-	return s.inWriteTx(ctx, func(tx *sqlx.Tx) error {
-		var emergency bool
-		err := tx.GetContext(ctx, &emergency, `SELECT emergency FROM access_log WHERE id = ?`, r.AccessLogID)
-		if err == nil && !emergency {
-			err = sql.ErrNoRows
-		}
-		if err != nil {
-			return fmt.Errorf("store: emergency access %d: %w", r.AccessLogID, translate(err))
-		}
-		_, err = tx.ExecContext(ctx, `
-			INSERT INTO emergency_reviews (access_log_id, reviewed_by_uzi, reviewed_by_name, reviewed_at, note)
-			VALUES (?, ?, ?, ?, ?)`, r.AccessLogID, r.ReviewedByUZI, r.ReviewedByName, r.ReviewedAt, r.Note)
-		if err != nil {
-			return fmt.Errorf("store: review emergency access %d: %w", r.AccessLogID, translate(err))
-		}
-		return nil
-	})
-}
-
-// EmergencyReviews returns the reviews of the given records, keyed by record id.
-func (s *Store) EmergencyReviews(ctx context.Context, ids []int64) (map[int64]EmergencyReview, error) {
-	out := map[int64]EmergencyReview{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	q, args, err := sqlx.In(`
-		SELECT access_log_id, reviewed_by_uzi, reviewed_by_name, reviewed_at, note
-		FROM emergency_reviews
-		WHERE access_log_id IN (?)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("store: emergency reviews: %w", err)
-	}
-	var reviews []EmergencyReview
-	if err := s.read.SelectContext(ctx, &reviews, s.read.Rebind(q), args...); err != nil {
-		return nil, fmt.Errorf("store: emergency reviews: %w", err)
-	}
-	for _, r := range reviews {
-		out[r.AccessLogID] = r
-	}
-	return out, nil
 }

@@ -139,34 +139,3 @@ func TestPurgeRemovesOnlyOldRecordsAndAnchorsTheChain(t *testing.T) {
 		t.Fatal("the anchor moved backwards")
 	}
 }
-
-func TestEmergencyReviews(t *testing.T) {
-	s := mustOpen(t)
-	ctx := context.Background()
-	recs := []AccessRecord{
-		{At: "2026-01-01T10:00:00.000Z", Event: "emergency_access", Outcome: "success", Emergency: true},
-		{At: "2026-01-01T10:00:01.000Z", Event: "view", Outcome: "success"},
-	}
-	if err := s.AppendAccessRecords(ctx, recs, testChain); err != nil {
-		t.Fatal(err)
-	}
-	r := EmergencyReview{AccessLogID: 1, ReviewedByUZI: "900100011", ReviewedByName: "Karin Dekker", ReviewedAt: "2026-01-02T09:00:00.000Z", Note: "terecht"}
-	if err := s.AddEmergencyReview(ctx, r); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.AddEmergencyReview(ctx, r); !errors.Is(err, ErrConflict) {
-		t.Fatalf("second review: err = %v, want ErrConflict", err)
-	}
-	r.AccessLogID = 2
-	if err := s.AddEmergencyReview(ctx, r); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("review of a record that is no emergency access: err = %v, want ErrNotFound", err)
-	}
-	got, err := s.EmergencyReviews(ctx, []int64{1, 2})
-	if err != nil || len(got) != 1 || got[1].Note != "terecht" {
-		t.Fatalf("reviews = %+v, %v", got, err)
-	}
-	unreviewed, err := s.AccessRecords(ctx, AccessFilter{EmergencyOnly: true, Unreviewed: true})
-	if err != nil || len(unreviewed) != 0 {
-		t.Fatalf("unreviewed emergency accesses = %+v, %v", unreviewed, err)
-	}
-}

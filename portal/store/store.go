@@ -127,7 +127,8 @@ func (s *Store) inWriteTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error
 }
 
 // inDurableWriteTx is inWriteTx for writes that must survive a power loss once it returns: the access
-// log (no log, no data: a page may show data only after its record is on disk).
+// log (no log, no data: a page may show data only after its record is on disk), and every change that
+// writes its own access-log record in its transaction (logentry.go).
 //
 // The DSN runs the writer with synchronous=NORMAL, which in WAL mode does not sync the WAL on commit (it
 // syncs only at checkpoints): a commit survives a crash of the process, not of the machine. Rather than

@@ -12,7 +12,6 @@
 --    the anchor can be deleted: the log can lose its oldest records, in id order, and nothing else.
 --    Verification starts from the anchor's hash. No record younger than one year can ever be anchored,
 --    whatever the configured retention says: a floor against a mistaken setting.
---  * emergency_reviews: the hospital's review of an emergency access (who reviewed it, when, remark).
 --
 -- Triggers guard every table: a record cannot be changed, nor deleted above the anchor; the head only
 -- moves one record forward to the record just inserted; the anchor only moves forward.
@@ -101,11 +100,3 @@ CREATE TRIGGER access_log_anchor_no_delete BEFORE DELETE ON access_log_anchor
 BEGIN
     SELECT RAISE(ABORT, 'access_log_anchor cannot be deleted');
 END;
-
-CREATE TABLE emergency_reviews (
-    access_log_id    INTEGER PRIMARY KEY REFERENCES access_log (id) ON DELETE CASCADE,
-    reviewed_by_uzi  TEXT NOT NULL,
-    reviewed_by_name TEXT NOT NULL,
-    reviewed_at      TEXT NOT NULL,
-    note             TEXT NOT NULL DEFAULT ''
-);

@@ -1,0 +1,79 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAccessDefaultsAndValidation(t *testing.T) {
+	cfg := Default("data")
+	if !cfg.Access.Emergency.Enabled || cfg.Access.Emergency.Duration.Duration != 24*time.Hour {
+		t.Fatalf("emergency defaults %+v", cfg.Access.Emergency)
+	}
+	tests := []struct {
+		name   string
+		change func(*AccessConfig)
+		key    string
+		says   string
+	}{
+		{"unknown category", func(a *AccessConfig) {
+			a.RoleScope["17.*"] = RoleScopeConfig{Recipient: "apotheken", Categories: []string{"genome"}}
+		}, "access.role_scope", `"genome"`},
+		{"unknown recipient", func(a *AccessConfig) {
+			a.RoleScope["17.*"] = RoleScopeConfig{Recipient: "drogisterijen", Categories: []string{"lab"}}
+		}, "access.role_scope", `"drogisterijen"`},
+		{"scope without recipient", func(a *AccessConfig) {
+			a.RoleScope["04.000"] = RoleScopeConfig{Categories: []string{"summary"}}
+		}, "access.role_scope", "needs a recipient"},
+		{"bad pattern", func(a *AccessConfig) { a.RoleScope["pharmacists"] = RoleScopeConfig{} }, "access.role_scope", `"pharmacists"`},
+		{"company doctor", func(a *AccessConfig) {
+			a.RoleScope["01.008"] = RoleScopeConfig{Recipient: "medisch_specialisten", Categories: []string{"summary"}}
+		}, "access.role_scope", "never"},
+		{"zero days", func(a *AccessConfig) { a.RelationshipDays.Invited = 0 }, "access.relationship_days.invited", "days"},
+		{"long emergency", func(a *AccessConfig) { a.Emergency.Duration = Duration{Duration: 30 * 24 * time.Hour} }, "access.emergency.duration", "short-lived"},
+		{"short reason", func(a *AccessConfig) { a.Emergency.MinReasonLength = 2 }, "access.emergency.min_reason_length", "10 to 500"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Default("data")
+			tt.change(&cfg.Access)
+			err := cfg.Validate()
+			var ke *KeyError
+			if !errors.As(err, &ke) || ke.Key != tt.key || !strings.Contains(ke.Problem, tt.says) {
+				t.Fatalf("Validate = %v, want a problem with %s saying %q", err, tt.key, tt.says)
+			}
+		})
+	}
+}
+
+// TestAccessRoleScopeFromFileAndEnvironment: a file entry replaces the default row of its pattern, the
+// scalar keys have environment variables, and the map says clearly that it is file-only.
+func TestAccessRoleScopeFromFileAndEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	file := `{"access": {"role_scope": {"17.*": {"recipient": "apotheken", "categories": ["medication"]}}, "emergency": {"duration": "12h"}}}`
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"ZVP_ACCESS_EMERGENCY_ENABLED": "false", "ZVP_ACCESS_RELATIONSHIP_DAYS_INVITED": "7"}
+	cfg, err := Load(dir, "", func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Access.RoleScope["17.*"].Categories; len(got) != 1 || got[0] != "medication" {
+		t.Errorf("17.* = %v", got)
+	}
+	if _, ok := cfg.Access.RoleScope["01.015"]; !ok {
+		t.Error("the file dropped the default rows it did not name")
+	}
+	if cfg.Access.Emergency.Enabled || cfg.Access.Emergency.Duration.Duration != 12*time.Hour || cfg.Access.RelationshipDays.Invited != 7 {
+		t.Errorf("access = %+v", cfg.Access)
+	}
+	env = map[string]string{"ZVP_ACCESS_ROLE_SCOPE": "17.*=lab"}
+	if _, err := Load(dir, "", func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "access.role_scope") {
+		t.Fatalf("role scope from the environment: %v", err)
+	}
+}

@@ -1,0 +1,130 @@
+package portal
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"zorgverlenersportaal/auth"
+	"zorgverlenersportaal/portal/audit"
+	"zorgverlenersportaal/portal/store"
+	"zorgverlenersportaal/uzi"
+)
+
+// agbLinks is the store as the auth package's LinkStore: the UZI -> AGB links in the portal database.
+type agbLinks struct{ st *store.Store }
+
+func (l agbLinks) AGBLink(ctx context.Context, uziNumber string) (auth.AGBLink, error) {
+	link, err := l.st.AGBLink(ctx, uziNumber)
+	if errors.Is(err, store.ErrNotFound) {
+		return auth.AGBLink{}, fmt.Errorf("%w: %w", auth.ErrNoLink, err)
+	}
+	if err != nil {
+		return auth.AGBLink{}, err
+	}
+	return auth.AGBLink{UZINumber: link.UZINumber, Code: link.AGBCode, Source: link.Source,
+		LinkedAt: link.LinkedAt, CheckedAt: link.CheckedAt, Outcome: link.Outcome}, nil
+}
+
+func (l agbLinks) SaveAGBLink(ctx context.Context, link auth.AGBLink) error {
+	err := l.st.SaveAGBLink(ctx, store.AGBLink{UZINumber: link.UZINumber, AGBCode: link.Code, Source: link.Source,
+		LinkedAt: link.LinkedAt, CheckedAt: link.CheckedAt, Outcome: link.Outcome})
+	if errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("%w: %w", auth.ErrLinkedElsewhere, err)
+	}
+	return err
+}
+
+func (l agbLinks) RecordAGBCheck(ctx context.Context, uziNumber string, at time.Time, outcome string) error {
+	return l.st.RecordAGBCheck(ctx, uziNumber, at, outcome)
+}
+
+// handshakeLogsPerMinute bounds the access-log records of refused handshakes per client address: anyone
+// on the network can fail a handshake, and the append-only log must not be theirs to fill.
+const handshakeLogsPerMinute = 20
+
+// handshakeRefused records a refused TLS handshake. The structured server log always gets it, with the
+// reason; the access log gets it when a certificate was presented (an expired card, a signing
+// certificate, a certificate of an unknown CA), within handshakeLogsPerMinute per client address. What
+// the certificate says about its holder is recorded as a claim in the detail, never as the user: the
+// certificate was not verified.
+func (s *Server) handshakeRefused(f auth.HandshakeFailure) {
+	host := f.RemoteAddr
+	if h, _, err := net.SplitHostPort(f.RemoteAddr); err == nil {
+		host = h
+	}
+	attrs := []any{"reason", f.Reason, "remote", f.RemoteAddr, "err", f.Err}
+	var claim, fingerprint string
+	if f.Certificate != nil {
+		claim = certificateClaim(f.Certificate, s.profile)
+		fingerprint = auth.Fingerprint(f.Certificate)
+		attrs = append(attrs, "certificate", claim, "fingerprint", fingerprint)
+	}
+	s.logger.Warn("TLS handshake refused", attrs...)
+	if f.Certificate == nil {
+		return
+	}
+	if !s.handshakes.allow(host, s.now()) {
+		s.logger.Warn("TLS handshake refusal not written to the access log: too many from this address", "remote", f.RemoteAddr)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.audit.Append(ctx, audit.Record{
+		Event:   audit.EventLoginRefused,
+		Outcome: audit.Refused,
+		Reason:  f.Reason,
+		Source:  audit.Source{ClientIP: host, CertFingerprint: fingerprint},
+		Detail:  fmt.Sprintf("TLS handshake refused: %v; %s", f.Err, claim),
+	})
+	if err != nil {
+		s.logger.Error("refused TLS handshake could not be written to the access log", "err", err, "remote", f.RemoteAddr)
+	}
+}
+
+// certificateClaim describes an unverified certificate for the logs: subject, issuer, validity and,
+// when it reads as one, its UZI identity.
+func certificateClaim(cert *x509.Certificate, profile uzi.Profile) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "unverified certificate of %q issued by %q, valid %s to %s",
+		cert.Subject.CommonName, cert.Issuer.CommonName,
+		cert.NotBefore.UTC().Format(time.RFC3339), cert.NotAfter.UTC().Format(time.RFC3339))
+	if id, err := uzi.Parse(cert, profile); id.UZINumber != "" {
+		fmt.Fprintf(&b, ", claims UZI %s, card %s, role %s, URA %s", id.UZINumber, id.CardType, id.RoleCode, id.SubscriberNumber)
+		if err != nil {
+			fmt.Fprintf(&b, " (%v)", err)
+		}
+	}
+	return b.String()
+}
+
+// ipWindowLimiter allows a number of events per key in a fixed time window.
+type ipWindowLimiter struct {
+	max    int
+	window time.Duration
+
+	mu     sync.Mutex
+	start  time.Time
+	counts map[string]int
+}
+
+func newIPWindowLimiter(max int, window time.Duration) *ipWindowLimiter {
+	return &ipWindowLimiter{max: max, window: window, counts: map[string]int{}}
+}
+
+// allow counts one event for key and reports whether it is within the limit.
+func (l *ipWindowLimiter) allow(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.start) >= l.window || now.Before(l.start) {
+		l.start = now
+		clear(l.counts)
+	}
+	l.counts[key]++
+	return l.counts[key] <= l.max
+}

@@ -1,0 +1,57 @@
+package portal
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"zorgverlenersportaal/auth"
+	"zorgverlenersportaal/portal/access"
+	"zorgverlenersportaal/portal/store"
+)
+
+// fieldErrors maps a form field to the message key of what is wrong with it; the templates show the
+// message next to the field and in the summary at the top of the form.
+type fieldErrors map[string]string
+
+// Any reports whether a form has an error.
+func (e fieldErrors) Any() bool { return len(e) > 0 }
+
+// accessProvider is the access rules' view of an admitted provider.
+func accessProvider(p auth.Provider) access.Provider {
+	return access.Provider{UZI: p.UZINumber, Name: p.DisplayName(), AGB: p.AGB, URA: p.SubscriberNumber, Role: p.RoleCode}
+}
+
+// pathID reads a numeric id from the path; anything else is "not found", as an unknown id would be.
+func pathID(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("%s %q: %w", name, c.Param(name), store.ErrNotFound)
+	}
+	return id, nil
+}
+
+// formValue is a form field with the surrounding spaces a paste brings along removed.
+func formValue(c echo.Context, name string) string { return strings.TrimSpace(c.FormValue(name)) }
+
+// parseDay reads a date field (YYYY-MM-DD, what <input type="date"> sends) as the start of that day in
+// Amsterdam.
+func parseDay(s string) (time.Time, bool) {
+	d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), access.Amsterdam)
+	return d, err == nil
+}
+
+// dayValue writes a moment as the value of a date field: its day in Amsterdam.
+func dayValue(t time.Time) string { return t.In(access.Amsterdam).Format(time.DateOnly) }
+
+// momentOf turns the day staff typed into the moment a decision or relationship starts: today means now
+// (so that it counts from this very request), an earlier or later day its midnight in Amsterdam.
+func momentOf(day, now time.Time) time.Time {
+	if dayValue(day) == dayValue(now) {
+		return now
+	}
+	return day
+}

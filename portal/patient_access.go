@@ -1,0 +1,204 @@
+package portal
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"zorgverlenersportaal/auth"
+	"zorgverlenersportaal/portal/access"
+	"zorgverlenersportaal/portal/audit"
+	"zorgverlenersportaal/portal/store"
+)
+
+// accessPage is the provider's answer to "why may I see this patient, and until when": the decision per
+// data category with its basis, and whether the emergency procedure is open to them.
+type accessPage struct {
+	PatientID int64
+	// Patient is shown only when the provider may see something of them: an id in a URL must not tell
+	// a stranger whose record it is.
+	Patient   *access.Patient
+	Age       int
+	Decisions []access.Decision
+	// Main is the decision that explains the page: the first allowed category, else the first the role
+	// may see (its refusal is about consent or relationship), else the first.
+	Main      access.Decision
+	Allowed   bool
+	Emergency access.EmergencyCheck
+	Form      emergencyForm
+	Created   bool
+}
+
+// emergencyForm is the emergency procedure's form: the provider confirms whom they mean (BSN and birth
+// date) and states why.
+type emergencyForm struct {
+	BSN       string
+	BirthDate string
+	Reason    string
+	Errors    fieldErrors
+	Rule      access.Reason
+}
+
+// showPatientAccess shows the provider's access to a patient per data category, with the basis and its
+// expiry. Every look is logged, a refusal too.
+func (s *Server) showPatientAccess(c echo.Context) error {
+	return s.renderPatientAccess(c, emergencyForm{}, http.StatusOK)
+}
+
+func (s *Server) renderPatientAccess(c echo.Context, form emergencyForm, status int) error {
+	prov := c.Get(ctxProvider).(*auth.Provider)
+	ctx := c.Request().Context()
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	facts, err := s.store.PatientFacts(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		if lerr := s.audit.Append(ctx, audit.Record{Event: audit.EventView, Outcome: audit.Refused, Reason: "not-found",
+			User: auditUser(*prov), Source: s.auditSource(c, prov.Fingerprint), Detail: fmt.Sprintf("access basis of patient id %d", id)}); lerr != nil {
+			return lerr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	who := accessProvider(*prov)
+	page := accessPage{PatientID: id, Decisions: s.policy.DecideAll(who, facts, now), Form: form,
+		Emergency: s.policy.CanRequestEmergency(who, facts, now), Created: c.QueryParam("emergency") == "created"}
+	page.Main = mainDecision(page.Decisions)
+	var allowed []string
+	for _, d := range page.Decisions {
+		if d.Allowed {
+			allowed = append(allowed, string(d.Category))
+		}
+	}
+	page.Allowed = len(allowed) > 0
+	if page.Allowed {
+		page.Patient = &facts.Patient
+		page.Age = facts.Patient.AgeAt(now)
+	}
+	rec := audit.Record{
+		Event:         audit.EventView,
+		Outcome:       audit.Success,
+		User:          auditUser(*prov),
+		PatientBSN:    facts.Patient.BSN,
+		PatientNumber: facts.Patient.PatientNumber,
+		Basis:         page.Main.Basis.String(),
+		Emergency:     page.Main.Basis.Emergency,
+		Source:        s.auditSource(c, prov.Fingerprint),
+		Detail:        "access basis; allowed: " + strings.Join(allowed, ","),
+	}
+	if !page.Allowed {
+		rec.Outcome, rec.Reason, rec.Detail = audit.Refused, string(page.Main.Reason), "access basis; nothing allowed"
+		if status == http.StatusOK {
+			status = http.StatusForbidden
+		}
+	}
+	if err := s.audit.Append(ctx, rec); err != nil {
+		return err
+	}
+	return s.views.render(c, status, "patient_access", s.page(c, "access.title", page))
+}
+
+// mainDecision picks the decision that explains the whole page.
+func mainDecision(ds []access.Decision) access.Decision {
+	for _, d := range ds {
+		if d.Allowed {
+			return d
+		}
+	}
+	for _, d := range ds {
+		if d.Reason != access.ReasonRoleNotPermitted {
+			return d
+		}
+	}
+	return ds[0]
+}
+
+// requestEmergency runs the emergency procedure for a provider without a relationship. The provider
+// confirms the patient's BSN and birth date (an id in a URL is not knowing whom you treat) and states a
+// reason; the store re-checks consent in the same transaction that creates the short-lived relationship
+// and its access-log record, flagged as emergency. A missing or refused consent is never overridden.
+func (s *Server) requestEmergency(c echo.Context) error {
+	prov := c.Get(ctxProvider).(*auth.Provider)
+	ctx := c.Request().Context()
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	facts, err := s.store.PatientFacts(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		if lerr := s.audit.Append(ctx, audit.Record{Event: audit.EventEmergencyAccess, Outcome: audit.Refused, Reason: "not-found",
+			Emergency: true, User: auditUser(*prov), Source: s.auditSource(c, prov.Fingerprint),
+			Detail: fmt.Sprintf("emergency procedure for patient id %d", id)}); lerr != nil {
+			return lerr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	who := accessProvider(*prov)
+	form := emergencyForm{BSN: formValue(c, "bsn"), BirthDate: formValue(c, "birth_date"), Reason: formValue(c, "reason"), Errors: fieldErrors{}}
+	birth, ok := parseDay(form.BirthDate)
+	switch {
+	case !access.ValidBSN(form.BSN):
+		form.Errors["bsn"] = "access.emergency.error.bsn"
+	case form.BSN != facts.Patient.BSN:
+		form.Errors["bsn"] = "access.emergency.error.mismatch"
+	}
+	switch {
+	case !ok:
+		form.Errors["birth_date"] = "access.emergency.error.birth_date"
+	case dayValue(birth) != facts.Patient.BirthDate.Format(time.DateOnly):
+		form.Errors["birth_date"] = "access.emergency.error.mismatch"
+	}
+	if err := s.policy.CheckEmergencyReason(form.Reason); err != nil {
+		form.Errors["reason"] = "access.emergency.error.reason"
+	}
+	check := s.policy.CanRequestEmergency(who, facts, now)
+	basis := access.Basis{Consent: check.Consent, ConsentState: check.ConsentState, Emergency: true}
+	record := audit.Record{
+		Event:         audit.EventEmergencyAccess,
+		Outcome:       audit.Success,
+		User:          auditUser(*prov),
+		PatientBSN:    facts.Patient.BSN,
+		PatientNumber: facts.Patient.PatientNumber,
+		Basis:         basis.String(),
+		Emergency:     true,
+		Source:        s.auditSource(c, prov.Fingerprint),
+		Detail:        form.Reason,
+	}
+	refuse := func(reason access.Reason, status int) error {
+		form.Rule = reason
+		rec := record
+		rec.Outcome, rec.Reason = audit.Refused, string(reason)
+		if err := s.audit.Append(ctx, rec); err != nil {
+			return err
+		}
+		return s.renderPatientAccess(c, form, status)
+	}
+	if !check.Allowed {
+		return refuse(check.Reason, http.StatusForbidden)
+	}
+	if form.Errors.Any() {
+		reason := access.ReasonEmergencyPatientMismatch
+		if form.Errors["reason"] != "" {
+			reason = access.ReasonEmergencyReasonTooShort
+		}
+		return refuse(reason, http.StatusUnprocessableEntity)
+	}
+	_, err = s.store.CreateEmergencyRelationship(ctx, s.policy, who, id, form.Reason, now, s.audit.Entry(record))
+	if reason := access.ReasonOf(err); reason != "" {
+		return refuse(reason, http.StatusForbidden)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/patients/%d/access?emergency=created", id))
+}

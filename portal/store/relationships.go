@@ -1,0 +1,297 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"zorgverlenersportaal/portal/access"
+)
+
+const relationshipColumns = `id, patient_id, holder_kind, holder_agb, holder_ura, holder_name, kind, mandate_ura, source,
+	source_ref, valid_from, valid_until, reason, created_by, created_at, ended_at, ended_by, end_reason`
+
+// Relationships returns every relationship of a patient (active, ended, expired, future), oldest first.
+func (s *Store) Relationships(ctx context.Context, patientID int64) ([]access.Relationship, error) {
+	f, err := s.PatientFacts(ctx, patientID)
+	if err != nil {
+		return nil, err
+	}
+	return f.Relationships, nil
+}
+
+// Relationship returns one relationship by id.
+func (s *Store) Relationship(ctx context.Context, id int64) (access.Relationship, error) {
+	var r access.Relationship
+	err := s.read.GetContext(ctx, &r, `SELECT `+relationshipColumns+` FROM relationships WHERE id = ?`, id)
+	if err != nil {
+		return access.Relationship{}, fmt.Errorf("store: relationship %d: %w", id, translate(err))
+	}
+	return r, nil
+}
+
+// RelationshipsForProvider is "my patients": every relationship active at now that the provider holds in
+// person (agb) or through the organisation their card acts for (ura), with its patient, newest first.
+// It answers who the provider's patients are; whether a patient's data may be shown is still the
+// decision's (consent, role scope, a covering practice's mandate).
+func (s *Store) RelationshipsForProvider(ctx context.Context, agb, ura string, now time.Time) ([]access.PatientRelationship, error) {
+	if agb == "" && ura == "" {
+		return nil, nil
+	}
+	tx, err := s.read.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: relationships for provider: %w", err)
+	}
+	defer tx.Rollback()
+	var rels []access.Relationship
+	err = tx.SelectContext(ctx, &rels, `
+		SELECT `+relationshipColumns+`
+		FROM relationships
+		WHERE (holder_kind = 'provider' AND holder_agb = ?) OR (holder_kind = 'organisation' AND holder_ura = ?)
+		ORDER BY valid_from DESC, id DESC`, agb, ura)
+	if err != nil {
+		return nil, fmt.Errorf("store: relationships for provider: %w", err)
+	}
+	who := access.Provider{AGB: agb, URA: ura}
+	patients := map[int64]access.Patient{}
+	var out []access.PatientRelationship
+	for _, r := range rels {
+		// The SQL narrows; the rules decide, so that "active" means the same here as in the decision.
+		if !r.HeldBy(who) || r.StateAt(now) != access.RelationshipActive {
+			continue
+		}
+		p, ok := patients[r.PatientID]
+		if !ok {
+			if err := tx.GetContext(ctx, &p, `SELECT `+patientColumns+` FROM patients WHERE id = ?`, r.PatientID); err != nil {
+				return nil, fmt.Errorf("store: patient %d: %w", r.PatientID, translate(err))
+			}
+			patients[r.PatientID] = p
+		}
+		out = append(out, access.PatientRelationship{Patient: p, Relationship: r})
+	}
+	return out, nil
+}
+
+// AddRelationship registers a relationship that staff or a script establish, with its access-log record.
+// It must pass access.CheckNewRelationship (emergency relationships come only from the emergency
+// procedure). A new registered GP practice or pharmacy of record replaces the patient's current one of
+// that kind: the old one is ended when the new one starts ("open-ended until changed").
+func (s *Store) AddRelationship(ctx context.Context, r access.Relationship, entry LogEntry) (access.Relationship, error) {
+	if err := access.CheckNewRelationship(r); err != nil {
+		return access.Relationship{}, err
+	}
+	err := s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
+		f, err := patientFacts(ctx, tx, r.PatientID)
+		if err != nil {
+			return err
+		}
+		if r.ID, err = insertRelationship(ctx, tx, &r); err != nil {
+			return err
+		}
+		if r.Kind.OpenEnded() {
+			end := r.ValidFrom
+			if r.CreatedAt.After(end) {
+				end = r.CreatedAt
+			}
+			for _, old := range f.Relationships {
+				if old.Kind != r.Kind || old.StateAt(end) == access.RelationshipEnded || old.StateAt(end) == access.RelationshipExpired {
+					continue
+				}
+				if _, err := tx.ExecContext(ctx, `
+					UPDATE relationships SET ended_at = ?, ended_by = ?, end_reason = ?
+					WHERE id = ?`, end.UTC(), r.CreatedBy, fmt.Sprintf("replaced by relationship %d", r.ID), old.ID); err != nil {
+					return fmt.Errorf("store: end replaced relationship %d: %w", old.ID, translate(err))
+				}
+			}
+		}
+		return appendEntry(ctx, tx, entry, f.Patient, r.ID)
+	})
+	if err != nil {
+		return access.Relationship{}, err
+	}
+	return s.Relationship(ctx, r.ID)
+}
+
+func insertRelationship(ctx context.Context, tx *sqlx.Tx, r *access.Relationship) (int64, error) {
+	r.ValidFrom, r.CreatedAt = r.ValidFrom.UTC(), r.CreatedAt.UTC()
+	r.ValidUntil = utcPtr(r.ValidUntil)
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO relationships (
+		    patient_id, holder_kind, holder_agb, holder_ura, holder_name, kind, mandate_ura, source, source_ref,
+		    valid_from, valid_until, reason, created_by, created_at
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.PatientID, r.HolderKind, r.HolderAGB, r.HolderURA, r.HolderName, r.Kind, r.MandateURA, r.Source, r.SourceRef,
+		r.ValidFrom, r.ValidUntil, r.Reason, r.CreatedBy, r.CreatedAt)
+	if err != nil {
+		return 0, fmt.Errorf("store: add relationship: %w", translate(err))
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("store: add relationship: %w", err)
+	}
+	return id, nil
+}
+
+// RelationshipEnd says which relationship to end, by whom, why and from when.
+type RelationshipEnd struct {
+	ID int64
+	// PatientID, when not zero, must be the relationship's patient (a form about one patient must not end
+	// another patient's relationship).
+	PatientID int64
+	By        string
+	Reason    string
+	At        time.Time
+}
+
+// EndRelationship ends a relationship from e.At, with its access-log record; from that moment it opens
+// nothing. A relationship that has already ended or expired, or a missing reason or operator, is an
+// *access.RuleError.
+func (s *Store) EndRelationship(ctx context.Context, e RelationshipEnd, entry LogEntry) (access.Relationship, error) {
+	switch {
+	case strings.TrimSpace(e.Reason) == "":
+		return access.Relationship{}, &access.RuleError{Reason: access.ReasonEndReasonMissing}
+	case strings.TrimSpace(e.By) == "":
+		return access.Relationship{}, &access.RuleError{Reason: access.ReasonOperatorMissing}
+	}
+	err := s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
+		var r access.Relationship
+		if err := tx.GetContext(ctx, &r, `SELECT `+relationshipColumns+` FROM relationships WHERE id = ?`, e.ID); err != nil {
+			return fmt.Errorf("store: relationship %d: %w", e.ID, translate(err))
+		}
+		if e.PatientID != 0 && r.PatientID != e.PatientID {
+			return fmt.Errorf("store: relationship %d of patient %d: %w", e.ID, e.PatientID, ErrNotFound)
+		}
+		if st := r.StateAt(e.At); st == access.RelationshipEnded || st == access.RelationshipExpired {
+			return &access.RuleError{Reason: access.ReasonRelationshipAlreadyEnded, Detail: string(st)}
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE relationships SET ended_at = ?, ended_by = ?, end_reason = ?
+			WHERE id = ?`, e.At.UTC(), e.By, strings.TrimSpace(e.Reason), e.ID); err != nil {
+			return fmt.Errorf("store: end relationship %d: %w", e.ID, translate(err))
+		}
+		var p access.Patient
+		if err := tx.GetContext(ctx, &p, `SELECT `+patientColumns+` FROM patients WHERE id = ?`, r.PatientID); err != nil {
+			return fmt.Errorf("store: patient %d: %w", r.PatientID, translate(err))
+		}
+		return appendEntry(ctx, tx, entry, p, e.ID)
+	})
+	if err != nil {
+		return access.Relationship{}, err
+	}
+	return s.Relationship(ctx, e.ID)
+}
+
+// CreateEmergencyRelationship runs the emergency procedure: inside one write transaction it reads the
+// patient's facts, lets the policy decide (access.Policy.EmergencyRelationship: procedure switched on,
+// consent in force for the provider's category, no relationship yet, a reason that says something),
+// inserts the short-lived emergency relationship and appends its access-log record (the caller flags it
+// as an emergency access). A refusal is an *access.RuleError and nothing is written — a missing or
+// refused consent is never overridden.
+func (s *Store) CreateEmergencyRelationship(ctx context.Context, pol access.Policy, who access.Provider, patientID int64, reason string, now time.Time, entry LogEntry) (access.Relationship, error) {
+	var r access.Relationship
+	err := s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
+		f, err := patientFacts(ctx, tx, patientID)
+		if err != nil {
+			return err
+		}
+		if r, err = pol.EmergencyRelationship(who, f, reason, now); err != nil {
+			return err
+		}
+		if r.ID, err = insertRelationship(ctx, tx, &r); err != nil {
+			return err
+		}
+		return appendEntry(ctx, tx, entry, f.Patient, r.ID)
+	})
+	if err != nil {
+		return access.Relationship{}, err
+	}
+	return s.Relationship(ctx, r.ID)
+}
+
+// EmergencyAccesses lists uses of the emergency procedure for the hospital's review, newest first: only
+// the ones not yet reviewed, or all of them.
+func (s *Store) EmergencyAccesses(ctx context.Context, includeReviewed bool) ([]access.EmergencyAccess, error) {
+	tx, err := s.read.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: emergency accesses: %w", err)
+	}
+	defer tx.Rollback()
+	var rels []access.Relationship
+	err = tx.SelectContext(ctx, &rels, `
+		SELECT `+prefixed("r.", relationshipColumns)+`
+		FROM relationships r
+		LEFT JOIN emergency_reviews v ON v.relationship_id = r.id
+		WHERE r.kind = 'emergency' AND (? OR v.relationship_id IS NULL)
+		ORDER BY r.created_at DESC, r.id DESC`, includeReviewed)
+	if err != nil {
+		return nil, fmt.Errorf("store: emergency accesses: %w", err)
+	}
+	out := make([]access.EmergencyAccess, 0, len(rels))
+	for _, r := range rels {
+		ea := access.EmergencyAccess{Relationship: r}
+		if err := tx.GetContext(ctx, &ea.Patient, `SELECT `+patientColumns+` FROM patients WHERE id = ?`, r.PatientID); err != nil {
+			return nil, fmt.Errorf("store: patient %d: %w", r.PatientID, translate(err))
+		}
+		var reviews []access.EmergencyReview
+		if err := tx.SelectContext(ctx, &reviews, `
+			SELECT relationship_id, reviewed_at, reviewed_by, note
+			FROM emergency_reviews
+			WHERE relationship_id = ?`, r.ID); err != nil {
+			return nil, fmt.Errorf("store: review of relationship %d: %w", r.ID, err)
+		}
+		if len(reviews) > 0 {
+			ea.Review = &reviews[0]
+		}
+		out = append(out, ea)
+	}
+	return out, nil
+}
+
+// ReviewEmergency records the hospital's review of one emergency access, with its access-log record. Only
+// an emergency relationship can be reviewed, once, and only with a note.
+func (s *Store) ReviewEmergency(ctx context.Context, rv access.EmergencyReview, entry LogEntry) error {
+	switch {
+	case strings.TrimSpace(rv.Note) == "":
+		return &access.RuleError{Reason: access.ReasonReviewNoteMissing}
+	case strings.TrimSpace(rv.ReviewedBy) == "":
+		return &access.RuleError{Reason: access.ReasonOperatorMissing}
+	}
+	return s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
+		var r access.Relationship
+		if err := tx.GetContext(ctx, &r, `SELECT `+relationshipColumns+` FROM relationships WHERE id = ?`, rv.RelationshipID); err != nil {
+			return fmt.Errorf("store: relationship %d: %w", rv.RelationshipID, translate(err))
+		}
+		if r.Kind != access.Emergency {
+			return &access.RuleError{Reason: access.ReasonNotEmergency}
+		}
+		var done int
+		if err := tx.GetContext(ctx, &done, `SELECT count(*) FROM emergency_reviews WHERE relationship_id = ?`, r.ID); err != nil {
+			return fmt.Errorf("store: review of relationship %d: %w", r.ID, err)
+		}
+		if done > 0 {
+			return &access.RuleError{Reason: access.ReasonAlreadyReviewed}
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO emergency_reviews (relationship_id, reviewed_at, reviewed_by, note)
+			VALUES (?, ?, ?, ?)`, r.ID, rv.ReviewedAt.UTC(), rv.ReviewedBy, strings.TrimSpace(rv.Note)); err != nil {
+			return fmt.Errorf("store: review relationship %d: %w", r.ID, translate(err))
+		}
+		var p access.Patient
+		if err := tx.GetContext(ctx, &p, `SELECT `+patientColumns+` FROM patients WHERE id = ?`, r.PatientID); err != nil {
+			return fmt.Errorf("store: patient %d: %w", r.PatientID, translate(err))
+		}
+		return appendEntry(ctx, tx, entry, p, r.ID)
+	})
+}
+
+// prefixed qualifies a column list with a table alias, for queries that join.
+func prefixed(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, c := range parts {
+		parts[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
