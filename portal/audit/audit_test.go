@@ -386,11 +386,3 @@ func TestBasisRoundTrips(t *testing.T) {
 		t.Errorf("ParseBasis(emergency decision) = %+v, %v", got, ok)
 	}
 }
-
-func TestValidBSN(t *testing.T) {
-	for bsn, want := range map[string]bool{"999990019": true, "123456782": true, "123456789": false, "000000000": false, "12345678": false, "12345678a": false} {
-		if got := audit.ValidBSN(bsn); got != want {
-			t.Errorf("ValidBSN(%q) = %v, want %v", bsn, got, want)
-		}
-	}
-}

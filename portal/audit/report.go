@@ -8,6 +8,7 @@ import (
 	"time"
 	_ "time/tzdata" // reports count days in Dutch time on any server, with or without a zone database
 
+	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/store"
 	"zorgverlenersportaal/uzi"
 )
@@ -48,16 +49,13 @@ type ReportQuery struct {
 	ByUZI string
 }
 
-var (
-	bsnPattern = regexp.MustCompile(`^[0-9]{9}$`)
-	uziPattern = regexp.MustCompile(`^[0-9]{9}$`)
-)
+var uziPattern = regexp.MustCompile(`^[0-9]{9}$`)
 
 // ParseReportQuery checks a query typed by a person: a BSN of nine digits that passes the elfproef and
 // two dates (YYYY-MM-DD) in order. The errors wrap ErrInvalidQuery and say what is wrong.
 func ParseReportQuery(bsn, from, to, byUZI string) (ReportQuery, error) {
 	var q ReportQuery
-	if !ValidBSN(bsn) {
+	if !access.ValidBSN(bsn) {
 		return q, &QueryError{"bsn", fmt.Sprintf("%q is not a valid BSN (nine digits, elfproef)", bsn)}
 	}
 	f, err := time.ParseInLocation(time.DateOnly, from, Amsterdam)
@@ -75,19 +73,6 @@ func ParseReportQuery(bsn, from, to, byUZI string) (ReportQuery, error) {
 		return q, &QueryError{"by", fmt.Sprintf("%q is not a UZI number (nine digits)", byUZI)}
 	}
 	return ReportQuery{BSN: bsn, From: f, To: t, ByUZI: byUZI}, nil
-}
-
-// ValidBSN applies the BSN elfproef: nine digits, 9a+8b+...+2h-1i divisible by 11, not all zeros.
-func ValidBSN(bsn string) bool {
-	if !bsnPattern.MatchString(bsn) || bsn == "000000000" {
-		return false
-	}
-	sum := 0
-	for i := range 8 {
-		sum += int(bsn[i]-'0') * (9 - i)
-	}
-	sum -= int(bsn[8] - '0')
-	return sum%11 == 0
 }
 
 // Bounds gives the period as record times: from the start of From to the start of the day after To, in
