@@ -1,6 +1,8 @@
 package portal
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 
 	"zorgverlenersportaal/auth"
@@ -17,7 +19,7 @@ func (s *Server) page(c echo.Context, titleKey string, data any) Page {
 		Lang:      lang,
 		Title:     s.views.catalog.T(lang, titleKey),
 		Hospital:  s.cfg.Hospital.Name,
-		Path:      c.Request().URL.Path,
+		Path:      reloadPath(c.Request()),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 		Now:       s.now(),
 		Data:      data,
@@ -28,4 +30,14 @@ func (s *Server) page(c echo.Context, titleKey string, data any) Page {
 	}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	return p
+}
+
+// reloadPath is the address the language switch reloads. A page that answered a form (logout, login) has
+// no address of its own to fetch again, so the switch goes to the start page, which shows the right page
+// for the session's state.
+func reloadPath(r *http.Request) string {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return "/"
+	}
+	return r.URL.Path
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zorgverlenersportaal/auth"
+	"zorgverlenersportaal/portal/chart"
 	"zorgverlenersportaal/static"
 	"zorgverlenersportaal/views"
 )
@@ -105,6 +106,18 @@ func (r *renderer) funcs() template.FuncMap {
 				return "nl"
 			}
 			return "en"
+		},
+		// Dossier partials (dossierparts.go): part hands a partial its data with the language.
+		"part":        func(lang string, data any) Part { return Part{Lang: lang, Data: data} },
+		"statusBadge": StatusBadge,
+		// trendChart draws a lab trend; data it cannot draw (no points, a reference range upside down)
+		// gives a short note instead of failing the page, since the lab table shows the values anyway.
+		"trendChart": func(lang string, tr chart.Trend) template.HTML {
+			out, err := chart.Render(tr, chart.Options{Lang: lang, Messages: r.catalog.T, Location: amsterdam})
+			if err != nil {
+				return template.HTML(`<p class="chart__unavailable">` + template.HTMLEscapeString(r.catalog.T(lang, "chart.unavailable")) + `</p>`)
+			}
+			return out
 		},
 	}
 }
