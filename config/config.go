@@ -42,6 +42,7 @@ type Config struct {
 	Session    SessionConfig    `json:"session"`
 	Hospital   HospitalConfig   `json:"hospital"`
 	Access     AccessConfig     `json:"access"`
+	Audit      AuditConfig      `json:"audit"`
 	DevPKI     DevPKIConfig     `json:"dev_pki"`
 }
 
@@ -154,6 +155,14 @@ var RecipientCategories = []string{"huisartsen", "apotheken", "medisch_specialis
 // a care-provider role: they never see patient data, so the role scope may not give them any.
 var NeverAdmittedRoles = []string{"01.008", "01.048", "01.055", "00.000"}
 
+// AuditConfig governs the NEN 7513 access log.
+type AuditConfig struct {
+	// RetentionYears is how long access records are kept: `audit purge` removes only older records. At
+	// least 5 years is the figure commonly cited for access logs; the database itself refuses to purge
+	// any record younger than one year, so values below 1 are refused here too.
+	RetentionYears int `json:"retention_years"`
+}
+
 // DevPKIConfig switches on the development UZI-register: the portal then serves the development CA's
 // CRLs over plain HTTP on CRLAddr, the address the development cards name as CRL distribution point.
 type DevPKIConfig struct {
@@ -199,6 +208,9 @@ func Default(dataDir string) Config {
 			URA:  "90000001",
 		},
 		Access: defaultAccess(),
+		Audit: AuditConfig{
+			RetentionYears: 5,
+		},
 		DevPKI: DevPKIConfig{
 			Enabled: true,
 			CRLAddr: "localhost:8480",

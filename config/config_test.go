@@ -25,6 +25,7 @@ func TestLoadFileAndEnvironment(t *testing.T) {
 		"ZVP_SESSION_ABSOLUTE_TIMEOUT": "2h",
 		"ZVP_UZI_ADMIT_EMPLOYEE_CARDS": "true",
 		"ZVP_UZI_ADMITTED_ROLES":       "01.015, 17.*",
+		"ZVP_AUDIT_RETENTION_YEARS":    "7",
 	}
 	cfg, err := Load(dir, "", func(k string) string { return env[k] })
 	if err != nil {
@@ -38,6 +39,12 @@ func TestLoadFileAndEnvironment(t *testing.T) {
 	}
 	if got, want := cfg.Session.AbsoluteTimeout.Duration, 2*time.Hour; got != want {
 		t.Errorf("absolute timeout = %v, want %v", got, want)
+	}
+	if cfg.Audit.RetentionYears != 7 {
+		t.Errorf("audit retention = %d years, want 7 from the environment", cfg.Audit.RetentionYears)
+	}
+	if Default("data").Audit.RetentionYears != 5 {
+		t.Error("the default access-log retention is not 5 years")
 	}
 	if !cfg.UZI.AdmitEmployeeCards {
 		t.Error("admit_employee_cards from the environment was not applied")
@@ -73,6 +80,8 @@ func TestLoadNamesTheBadKey(t *testing.T) {
 		{"hospital ura", `{"hospital": {"ura": "123"}}`, nil, "hospital.ura"},
 		{"administrator", `{"hospital": {"administrators": ["12"]}}`, nil, "hospital.administrators"},
 		{"tls version", `{"tls": {"min_version": "1.0"}}`, nil, "tls.min_version"},
+		{"audit retention zero", `{"audit": {"retention_years": 0}}`, nil, "audit.retention_years"},
+		{"audit retention env", `{}`, map[string]string{"ZVP_AUDIT_RETENTION_YEARS": "vijf"}, "audit.retention_years"},
 		{"env bool", `{}`, map[string]string{"ZVP_UZI_ADMIT_EMPLOYEE_CARDS": "ja"}, "ZVP_UZI_ADMIT_EMPLOYEE_CARDS"},
 		{"env duration", `{}`, map[string]string{"ZVP_REVOCATION_REFRESH": "hourly"}, "revocation.refresh"},
 	}

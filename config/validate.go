@@ -117,6 +117,9 @@ func (c Config) Validate() error {
 		}
 	}
 	c.Access.validate(bad)
+	if c.Audit.RetentionYears < 1 || c.Audit.RetentionYears > 100 {
+		bad("audit.retention_years", "must be a number of years from 1 to 100 (the database never purges records younger than a year), not %d", c.Audit.RetentionYears)
+	}
 	if c.DevPKI.Enabled {
 		if err := checkHostPort(c.DevPKI.CRLAddr); err != nil {
 			bad("dev_pki.crl_addr", "%v", err)

@@ -82,13 +82,9 @@ func (s *Server) startSession(c echo.Context, p *auth.Provider, next echo.Handle
 
 // openSession logs the login of an admitted provider and issues a new session: no log, no entry.
 func (s *Server) openSession(c echo.Context, p *auth.Provider, detail string) error {
-	if err := s.audit.Append(c.Request().Context(), audit.Record{
-		Event:   audit.EventLogin,
-		Outcome: audit.Success,
-		User:    auditUser(*p),
-		Source:  s.auditSource(c, p.Fingerprint),
-		Detail:  detail,
-	}); err != nil {
+	rec := audit.Actor{User: auditUser(*p), Source: s.auditSource(c, p.Fingerprint)}.Login()
+	rec.Detail = detail
+	if err := s.audit.Append(c.Request().Context(), rec); err != nil {
 		return err
 	}
 	sess, err := s.sessions.Start(c.Response(), c.Request(), auth.Session{UZI: p.UZINumber, Fingerprint: p.Fingerprint, AGB: p.AGB})
@@ -117,14 +113,8 @@ func (s *Server) refuseLogin(c echo.Context, p auth.Provider, refusal error) err
 	if leaf, _, err := auth.ClientCertificate(c.Request()); err == nil {
 		fingerprint = auth.Fingerprint(leaf)
 	}
-	if err := s.audit.Append(c.Request().Context(), audit.Record{
-		Event:   audit.EventLoginRefused,
-		Outcome: audit.Refused,
-		Reason:  reason,
-		User:    auditUser(p),
-		Source:  s.auditSource(c, fingerprint),
-		Detail:  refusal.Error(),
-	}); err != nil {
+	who := audit.Actor{User: auditUser(p), Source: s.auditSource(c, fingerprint)}
+	if err := s.audit.Append(c.Request().Context(), who.LoginRefused(reason, refusal.Error())); err != nil {
 		return err
 	}
 	return refusal
@@ -148,7 +138,7 @@ func (s *Server) logout(c echo.Context) error {
 
 // auditUser is the access log's view of a provider.
 func auditUser(p auth.Provider) audit.User {
-	return audit.User{UZI: p.UZINumber, Name: p.DisplayName(), Role: p.RoleCode, AGB: p.AGB, URA: p.SubscriberNumber}
+	return audit.User{UZI: p.UZINumber, Name: p.DisplayName(), Role: p.RoleCode, AGB: p.AGB, URA: p.SubscriberNumber, Organisation: p.Organisation}
 }
 
 // auditSource is the access point of the request: client address, certificate and request id.

@@ -42,4 +42,11 @@ func (s *Server) routes() {
 	admin.POST("/patients/:id/relationships/:rid/end", s.endRelationship)
 	admin.GET("/emergencies", s.showEmergencies)
 	admin.POST("/emergencies/:rid/review", s.reviewEmergency)
+
+	// The access log (NEN 7513): every provider's own accesses; the administrators' patient reports and
+	// the emergency accesses as the log recorded them.
+	provider.GET("/mijn-inzages", s.ownAccesses)
+	admin.GET("/log", s.accessLogAdmin)
+	admin.POST("/log/patient", s.patientAccessReport)
+	admin.GET("/log/emergency", s.emergencyAccesses)
 }

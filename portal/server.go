@@ -101,7 +101,7 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 	s := &Server{
 		cfg:        cfg,
 		store:      st,
-		audit:      &audit.Log{Store: st, Now: o.now},
+		audit:      audit.NewWithOptions(st, audit.Options{Now: o.now}),
 		sessions:   auth.NewSessions(keys, cfg.Session.IdleTimeout.Duration, cfg.Session.AbsoluteTimeout.Duration),
 		profile:    profile,
 		policy:     policy,
@@ -166,6 +166,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
+	// The access log closes after the last request: what was queued is written, the appender stops.
+	defer s.audit.Close()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("portal: shutdown: %w", err)
 	}

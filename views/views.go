@@ -4,7 +4,8 @@ package views
 
 import "embed"
 
-// FS holds layouts/, partials/, pages/ and messages/. Pages are parsed once at start-up by the portal.
+// FS holds layouts/, partials/, pages/, messages/ and documents/ (standalone documents such as the
+// printable access report). Pages are parsed once at start-up by the portal.
 //
-//go:embed layouts partials pages messages
+//go:embed layouts partials pages messages documents
 var FS embed.FS

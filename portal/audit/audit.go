@@ -1,15 +1,19 @@
 // Package audit writes the portal's NEN 7513 access log: who looked at which patient's data, when, on
 // which basis and with what outcome — refusals included. Records are chained by hash, so that a changed,
-// forged or missing record is found by verification, and they are written before any data is shown.
+// forged or missing record is found by verification, and they are on disk before any data is shown.
+//
+// Writing goes through one appender goroutine per Log that commits whatever has queued up as one
+// transaction with one sync to disk (group commit): concurrent requests share the cost of the sync
+// instead of queueing for one sync each, and the chain stays a single line because only the appender
+// writes it.
 package audit
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"zorgverlenersportaal/portal/store"
@@ -32,27 +36,43 @@ const (
 	EventReport             Event = "report"
 )
 
+// Events lists every event, in the order reports explain them.
+var Events = []Event{EventView, EventSearch, EventLogin, EventLoginRefused, EventEmergencyAccess,
+	EventConsentChange, EventRelationshipChange, EventImport, EventAdminAction, EventReport}
+
 // Outcome says whether the action went ahead.
 type Outcome string
 
-// Outcomes.
+// Outcomes. NotFound is a search that matched no patient: not a refusal, but it is logged all the same.
 const (
-	Success Outcome = "success"
-	Refused Outcome = "refused"
-	Failure Outcome = "failure"
+	Success  Outcome = "success"
+	Refused  Outcome = "refused"
+	Failure  Outcome = "failure"
+	NotFound Outcome = "not_found"
 )
+
+// Outcomes lists every outcome.
+var Outcomes = []Outcome{Success, Refused, Failure, NotFound}
 
 // ErrNotWritten means the record could not be written; whoever was about to show data must not show it.
 var ErrNotWritten = errors.New("the access log could not be written")
 
+// ErrInvalidRecord means a record lacks what its event requires (a view without a patient, say). It is
+// checked before the record joins a batch, so that one bad record never fails the others.
+var ErrInvalidRecord = errors.New("incomplete access record")
+
+// ErrClosed means the Log was closed; nothing more can be written through it.
+var ErrClosed = errors.New("the access log is closed")
+
 // User is the person who acted: the provider or staff member behind the smartcard.
 type User struct {
-	UZI        string
-	Name       string
-	Role       string
-	AGB        string
-	URA        string
-	OnBehalfOf string // the responsible provider, for delegated staff
+	UZI          string
+	Name         string
+	Role         string // UZI role code, e.g. 01.015; reports add the Dutch name
+	AGB          string
+	URA          string // the organisation the user acted for (abonneenummer)
+	Organisation string // its name
+	OnBehalfOf   string // the responsible provider, for delegated staff
 }
 
 // Source is where the request came from (NEN 7513 access point).
@@ -62,7 +82,7 @@ type Source struct {
 	RequestID       string
 }
 
-// Record is one event to log.
+// Record is one event to log. The helpers of records.go fill it completely for each event.
 type Record struct {
 	Event         Event
 	Outcome       Outcome
@@ -78,30 +98,231 @@ type Record struct {
 	Detail        string
 }
 
-// Log appends records to the access log in the portal database.
-type Log struct {
-	Store *store.Store
-	// Now is the clock; tests replace it.
-	Now func() time.Time
-}
-
-// New returns a Log over the store with the real clock.
-func New(st *store.Store) *Log {
-	return &Log{Store: st, Now: time.Now}
-}
-
-// Append writes one record and returns only when it is in the database. Its error wraps ErrNotWritten.
-func (l *Log) Append(ctx context.Context, r Record) error {
-	row := l.row(r)
-	if err := l.Store.AppendAccessRecords(ctx, []store.AccessRecord{row}, Chain); err != nil {
-		return fmt.Errorf("%w: %w", ErrNotWritten, err)
+// Validate checks what every record must carry: a known event and outcome, the patient of a view that
+// went ahead, and the emergency flag on an emergency access. It is deliberately no stricter: a record
+// that says less is still better written than lost.
+func (r Record) Validate() error {
+	known := false
+	for _, k := range Events {
+		known = known || k == r.Event
+	}
+	switch {
+	case !known:
+		return fmt.Errorf("%w: unknown event %q", ErrInvalidRecord, r.Event)
+	case r.Outcome != Success && r.Outcome != Refused && r.Outcome != Failure && r.Outcome != NotFound:
+		return fmt.Errorf("%w: unknown outcome %q", ErrInvalidRecord, r.Outcome)
+	case (r.Event == EventView || r.Event == EventEmergencyAccess) && r.Outcome == Success && r.PatientBSN == "":
+		return fmt.Errorf("%w: a %s that went ahead names the patient", ErrInvalidRecord, r.Event)
+	case r.Event == EventEmergencyAccess && !r.Emergency:
+		return fmt.Errorf("%w: an emergency access is flagged as one", ErrInvalidRecord)
 	}
 	return nil
 }
 
+// Log appends records to the access log in the portal database. New and NewWithOptions build one; a
+// literal &Log{Store: st} works too (the queue is made on first use).
+type Log struct {
+	Store *store.Store
+	// Now is the clock; tests replace it. Nil means time.Now.
+	Now func() time.Time
+
+	queueSize int
+	setup     sync.Once    // makes queue and done
+	start     sync.Once    // starts the appender
+	mu        sync.RWMutex // guards closed and sends on queue against Close
+	queue     chan *Pending
+	done      chan struct{}
+
+	closed  bool
+	batches atomic.Int64
+	records atomic.Int64
+}
+
+// Options tune a Log; the zero value is what the portal runs with.
+type Options struct {
+	// Now is the clock; tests replace it. Nil means time.Now.
+	Now func() time.Time
+	// QueueSize bounds the submissions waiting for the appender (per Submit call, not per record); a full
+	// queue makes Submit wait, which slows callers down instead of letting memory grow. Default 8192.
+	QueueSize int
+}
+
+// maxBatch caps the records of one transaction, so that a huge backlog still commits in steps and other
+// writers (consent changes, imports) get the write lock between them.
+const maxBatch = 4096
+
+// New returns a Log over the store with the real clock.
+func New(st *store.Store) *Log {
+	return NewWithOptions(st, Options{})
+}
+
+// NewWithOptions returns a Log over the store. Its appender starts on the first write; Close stops it.
+func NewWithOptions(st *store.Store, opts Options) *Log {
+	return &Log{Store: st, Now: opts.Now, queueSize: opts.QueueSize}
+}
+
+func (l *Log) now() time.Time {
+	if l.Now != nil {
+		return l.Now()
+	}
+	return time.Now()
+}
+
+func (l *Log) init() {
+	l.setup.Do(func() {
+		size := l.queueSize
+		if size <= 0 {
+			size = 8192
+		}
+		l.queue, l.done = make(chan *Pending, size), make(chan struct{})
+	})
+}
+
+// Pending is a submitted group of records on its way to disk.
+type Pending struct {
+	rows []store.AccessRecord
+	done chan struct{} // closed by the appender once err is set
+	err  error
+}
+
+// Wait returns when the records are durably written (nil) or could not be (an error wrapping
+// ErrNotWritten). If ctx ends first, Wait gives up with ErrNotWritten: the records may still be written
+// afterwards, but the caller cannot know and must not show data.
+func (p *Pending) Wait(ctx context.Context) error {
+	select {
+	case <-p.done:
+		return p.err
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %w", ErrNotWritten, ctx.Err())
+	}
+}
+
+// Append writes one record and returns only when it is on disk. Its error wraps ErrNotWritten.
+func (l *Log) Append(ctx context.Context, r Record) error {
+	return l.AppendAll(ctx, []Record{r})
+}
+
+// AppendAll writes several records (a page showing several categories, say) as consecutive records of
+// the same batch and returns when all of them are on disk.
+func (l *Log) AppendAll(ctx context.Context, recs []Record) error {
+	p, err := l.Submit(ctx, recs...)
+	if err != nil {
+		return err
+	}
+	return p.Wait(ctx)
+}
+
+// Submit queues records and returns at once; Wait on the result says when they are on disk. It lets one
+// caller keep several writes in flight (an import logging thousands of records, say), which group commit
+// then folds into few transactions. Records are stamped with the time of the Submit.
+func (l *Log) Submit(ctx context.Context, recs ...Record) (*Pending, error) {
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("%w: %w: no records", ErrNotWritten, ErrInvalidRecord)
+	}
+	at := l.now().UTC().Format(TimeLayout)
+	p := &Pending{rows: make([]store.AccessRecord, len(recs)), done: make(chan struct{})}
+	for i, r := range recs {
+		if err := r.Validate(); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrNotWritten, err)
+		}
+		p.rows[i] = rowAt(r, at)
+	}
+	l.init()
+	l.start.Do(func() { go l.appender() })
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.closed {
+		return nil, fmt.Errorf("%w: %w", ErrNotWritten, ErrClosed)
+	}
+	select {
+	case l.queue <- p:
+		return p, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %w", ErrNotWritten, ctx.Err())
+	}
+}
+
+// Close stops accepting records, waits until everything queued is written, and stops the appender.
+func (l *Log) Close() error {
+	l.init()
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	close(l.queue)
+	l.mu.Unlock()
+	l.start.Do(func() { close(l.done) }) // never started: nothing to wait for
+	<-l.done
+	return nil
+}
+
+// Stats are counters for monitoring and the benchmark: records written and the transactions (each with
+// one sync to disk) they took.
+type Stats struct {
+	Records int64
+	Batches int64
+}
+
+// Stats returns the counters since New.
+func (l *Log) Stats() Stats {
+	return Stats{Records: l.records.Load(), Batches: l.batches.Load()}
+}
+
+// appender is the only writer of the chain in this process. It takes what has queued up (at most
+// maxBatch records), writes it in one durable transaction, and tells every waiting caller the outcome;
+// while it writes, the next batch queues up. No timer: a lone record is written at once.
+func (l *Log) appender() {
+	defer close(l.done)
+	var batch []*Pending
+	var rows []store.AccessRecord
+	for first := range l.queue {
+		batch, rows = append(batch[:0], first), append(rows[:0], first.rows...)
+	drain:
+		for len(rows) < maxBatch {
+			select {
+			case p, ok := <-l.queue:
+				if !ok {
+					break drain
+				}
+				batch, rows = append(batch, p), append(rows, p.rows...)
+			default:
+				break drain
+			}
+		}
+		err := l.Store.AppendAccessRecords(context.Background(), rows, Chain)
+		if err != nil {
+			err = fmt.Errorf("%w: %w", ErrNotWritten, err)
+		} else {
+			l.batches.Add(1)
+			l.records.Add(int64(len(rows)))
+		}
+		n := 0
+		for _, p := range batch {
+			copy(p.rows, rows[n:n+len(p.rows)]) // hand back ids and hashes
+			n += len(p.rows)
+			p.err = err
+			close(p.done)
+		}
+		clear(batch)
+	}
+}
+
+// Records returns the written rows of a Pending after a successful Wait: ids and hashes, for tests and
+// for callers that show the record number.
+func (p *Pending) Records() []store.AccessRecord { return p.rows }
+
+// row is the stored form of a record stamped now; Entry uses it for records written inside a change's
+// own transaction.
 func (l *Log) row(r Record) store.AccessRecord {
+	return rowAt(r, l.now().UTC().Format(TimeLayout))
+}
+
+// rowAt is the stored form of a record with its time.
+func rowAt(r Record, at string) store.AccessRecord {
 	return store.AccessRecord{
-		At:              l.Now().UTC().Format(TimeLayout),
+		At:              at,
 		Event:           string(r.Event),
 		Outcome:         string(r.Outcome),
 		Reason:          r.Reason,
@@ -110,6 +331,7 @@ func (l *Log) row(r Record) store.AccessRecord {
 		UserRole:        r.User.Role,
 		UserAGB:         r.User.AGB,
 		UserURA:         r.User.URA,
+		UserOrg:         r.User.Organisation,
 		OnBehalfOf:      r.User.OnBehalfOf,
 		PatientBSN:      r.PatientBSN,
 		PatientNumber:   r.PatientNumber,
@@ -122,25 +344,4 @@ func (l *Log) row(r Record) store.AccessRecord {
 		RequestID:       r.Source.RequestID,
 		Detail:          r.Detail,
 	}
-}
-
-// TimeLayout is the record time: UTC with milliseconds, fixed width so that text order is time order.
-const TimeLayout = "2006-01-02T15:04:05.000Z"
-
-// Chain sets the record's previous hash and computes its own: SHA-256 over the previous hash and every
-// field but the id, in a fixed order. Verification recomputes it.
-func Chain(prev string, r *store.AccessRecord) {
-	r.PrevHash = prev
-	r.Hash = Hash(*r)
-}
-
-// Hash computes a record's hash from its previous hash and content.
-func Hash(r store.AccessRecord) string {
-	content, _ := json.Marshal([]any{
-		r.PrevHash, r.At, r.Event, r.Outcome, r.Reason, r.UserUZI, r.UserName, r.UserRole, r.UserAGB,
-		r.UserURA, r.OnBehalfOf, r.PatientBSN, r.PatientNumber, r.ObjectCategory, r.ObjectIDs, r.Basis,
-		r.Emergency, r.ClientIP, r.CertFingerprint, r.RequestID, r.Detail,
-	})
-	sum := sha256.Sum256(content)
-	return hex.EncodeToString(sum[:])
 }

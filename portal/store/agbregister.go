@@ -33,7 +33,7 @@ func (s *Store) ImportAGBRegister(ctx context.Context, regs []agb.Registration, 
 	entry func(AGBImportSummary) LogEntry) (AGBImportSummary, error) {
 	var sum AGBImportSummary
 	at = at.UTC()
-	err := s.inWriteTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
 		for _, r := range regs {
 			if err := r.Validate(); err != nil {
 				return fmt.Errorf("store: import AGB register: %w", err)

@@ -57,7 +57,7 @@ func TestImportAGBRegisterRoundTripsAndUpdatesInPlace(t *testing.T) {
 func TestImportAGBRegisterIsOneTransactionWithItsLogRecord(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
-	chain := func(prev string, r *AccessRecord) { r.PrevHash, r.Hash = prev, prev+"x" }
+	chain := func(prev string, r *AccessRecord) { r.PrevHash, r.Hash, r.HashFormat = prev, prev+"x", 2 }
 	record := func(sum AGBImportSummary) LogEntry {
 		return LogEntry{Record: AccessRecord{At: "2026-01-01T00:00:00.000Z", Event: "import", Outcome: "success", Reason: "agb-register"}, Chain: chain}
 	}

@@ -27,7 +27,7 @@ func (s *Store) ConsentHistory(ctx context.Context, patientID int64) ([]access.C
 // (access.CheckConsentChange: the minors' rules, something to withdraw); a decision that breaks a rule is
 // an *access.RuleError and nothing is written. The decision counts from the very next request on.
 func (s *Store) RegisterConsent(ctx context.Context, c access.Consent, entry LogEntry) (access.Consent, error) {
-	err := s.inWriteTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
 		f, err := patientFacts(ctx, tx, c.PatientID)
 		if err != nil {
 			return err

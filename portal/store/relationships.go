@@ -83,7 +83,7 @@ func (s *Store) AddRelationship(ctx context.Context, r access.Relationship, entr
 	if err := access.CheckNewRelationship(r); err != nil {
 		return access.Relationship{}, err
 	}
-	err := s.inWriteTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
 		f, err := patientFacts(ctx, tx, r.PatientID)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func (s *Store) EndRelationship(ctx context.Context, e RelationshipEnd, entry Lo
 	case strings.TrimSpace(e.By) == "":
 		return access.Relationship{}, &access.RuleError{Reason: access.ReasonOperatorMissing}
 	}
-	err := s.inWriteTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
 		var r access.Relationship
 		if err := tx.GetContext(ctx, &r, `SELECT `+relationshipColumns+` FROM relationships WHERE id = ?`, e.ID); err != nil {
 			return fmt.Errorf("store: relationship %d: %w", e.ID, translate(err))
@@ -192,7 +192,7 @@ func (s *Store) EndRelationship(ctx context.Context, e RelationshipEnd, entry Lo
 // refused consent is never overridden.
 func (s *Store) CreateEmergencyRelationship(ctx context.Context, pol access.Policy, who access.Provider, patientID int64, reason string, now time.Time, entry LogEntry) (access.Relationship, error) {
 	var r access.Relationship
-	err := s.inWriteTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
 		f, err := patientFacts(ctx, tx, patientID)
 		if err != nil {
 			return err
@@ -259,7 +259,7 @@ func (s *Store) ReviewEmergency(ctx context.Context, rv access.EmergencyReview, 
 	case strings.TrimSpace(rv.ReviewedBy) == "":
 		return &access.RuleError{Reason: access.ReasonOperatorMissing}
 	}
-	return s.inWriteTx(ctx, func(tx *sqlx.Tx) error {
+	return s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
 		var r access.Relationship
 		if err := tx.GetContext(ctx, &r, `SELECT `+relationshipColumns+` FROM relationships WHERE id = ?`, rv.RelationshipID); err != nil {
 			return fmt.Errorf("store: relationship %d: %w", rv.RelationshipID, translate(err))

@@ -21,6 +21,8 @@ type Store struct {
 	write *sqlx.DB
 	read  *sqlx.DB
 	path  string
+	// accessInserts are the access log's INSERT statements by row count, prepared once on the writer.
+	accessInserts map[int]*sqlx.Stmt
 }
 
 // Open opens (creating when needed) the database file at path and applies the embedded migrations.
@@ -52,6 +54,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
+	if err := s.prepareAccessInserts(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
 	read, err := sqlx.Open("sqlite3", dsn(abs, url.Values{
 		"mode":          {"ro"},
 		"_busy_timeout": {"5000"},
@@ -79,6 +85,9 @@ func dsn(path string, params url.Values) string {
 // Close closes both connection pools.
 func (s *Store) Close() error {
 	var err error
+	for _, stmt := range s.accessInserts {
+		stmt.Close()
+	}
 	if s.read != nil {
 		err = s.read.Close()
 	}
@@ -104,6 +113,42 @@ func (s *Store) Ping(ctx context.Context) error {
 // returns nil.
 func (s *Store) inWriteTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := s.write.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// inDurableWriteTx is inWriteTx for writes that must survive a power loss once it returns: the access
+// log (no log, no data: a page may show data only after its record is on disk), and every change that
+// writes its own access-log record in its transaction (logentry.go).
+//
+// The DSN runs the writer with synchronous=NORMAL, which in WAL mode does not sync the WAL on commit (it
+// syncs only at checkpoints): a commit survives a crash of the process, not of the machine. Rather than
+// syncing the WAL file by hand after the commit (which would depend on SQLite's file layout), the
+// transaction runs with synchronous=FULL, under which SQLite itself syncs the WAL before the commit
+// returns. The pragma is per connection, so the one writer connection is reserved for the whole
+// transaction and set back to NORMAL afterwards; other writes keep their cheaper setting. The access
+// log's group commit makes one such transaction, and so one sync, cover a whole batch of records.
+func (s *Store) inDurableWriteTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	conn, err := s.write.Connx(ctx)
+	if err != nil {
+		return fmt.Errorf("store: reserve writer: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = FULL`); err != nil {
+		return fmt.Errorf("store: synchronous=FULL: %w", err)
+	}
+	// Best effort: a connection left at FULL is slower, never less safe.
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = NORMAL`)
+	tx, err := conn.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
