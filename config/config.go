@@ -43,6 +43,7 @@ type Config struct {
 	Hospital   HospitalConfig   `json:"hospital"`
 	Access     AccessConfig     `json:"access"`
 	Audit      AuditConfig      `json:"audit"`
+	Ops        OpsConfig        `json:"ops"`
 	DevPKI     DevPKIConfig     `json:"dev_pki"`
 }
 
@@ -163,6 +164,21 @@ type AuditConfig struct {
 	RetentionYears int `json:"retention_years"`
 }
 
+// OpsConfig places the operations listener: plain HTTP with /healthz and /metrics for a load balancer and
+// monitoring, which have no smartcard and so cannot pass the portal's mutual TLS. It never shows patient
+// data, and it listens on the loopback interface unless an operator chooses otherwise.
+type OpsConfig struct {
+	// Addr is the listen address (host:port); empty, or "off" in the environment, switches it off.
+	Addr string `json:"addr"`
+}
+
+// Disabled reports whether the operations listener is switched off: an empty address (in the file) or
+// "off" (an empty environment variable would mean "not set").
+func (o OpsConfig) Disabled() bool {
+	a := strings.TrimSpace(o.Addr)
+	return a == "" || strings.EqualFold(a, "off")
+}
+
 // DevPKIConfig switches on the development UZI-register: the portal then serves the development CA's
 // CRLs over plain HTTP on CRLAddr, the address the development cards name as CRL distribution point.
 type DevPKIConfig struct {
@@ -210,6 +226,9 @@ func Default(dataDir string) Config {
 		Access: defaultAccess(),
 		Audit: AuditConfig{
 			RetentionYears: 5,
+		},
+		Ops: OpsConfig{
+			Addr: "127.0.0.1:9090",
 		},
 		DevPKI: DevPKIConfig{
 			Enabled: true,

@@ -84,6 +84,8 @@ func TestLoadNamesTheBadKey(t *testing.T) {
 		{"audit retention env", `{}`, map[string]string{"ZVP_AUDIT_RETENTION_YEARS": "vijf"}, "audit.retention_years"},
 		{"env bool", `{}`, map[string]string{"ZVP_UZI_ADMIT_EMPLOYEE_CARDS": "ja"}, "ZVP_UZI_ADMIT_EMPLOYEE_CARDS"},
 		{"env duration", `{}`, map[string]string{"ZVP_REVOCATION_REFRESH": "hourly"}, "revocation.refresh"},
+		{"ops addr without port", `{"ops": {"addr": "localhost"}}`, nil, "ops.addr"},
+		{"ops addr same as addr", `{"addr": "127.0.0.1:9443", "ops": {"addr": "127.0.0.1:9443"}}`, nil, "ops.addr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,5 +147,36 @@ func TestEveryKeyHasAnEnvironmentName(t *testing.T) {
 		if !strings.HasPrefix(EnvName(k), EnvPrefix) || strings.Contains(EnvName(k), ".") {
 			t.Errorf("key %s has environment name %s", k, EnvName(k))
 		}
+	}
+}
+
+func TestOpsListenerCanBeSwitchedOff(t *testing.T) {
+	if d := Default("data"); d.Ops.Addr != "127.0.0.1:9090" || d.Ops.Disabled() {
+		t.Fatalf("default ops.addr = %q, want 127.0.0.1:9090 (loopback only)", d.Ops.Addr)
+	}
+	tests := []struct {
+		name string
+		file string
+		env  map[string]string
+		off  bool
+	}{
+		{"empty in the file", `{"ops": {"addr": ""}}`, nil, true},
+		{"off in the environment", `{}`, map[string]string{"ZVP_OPS_ADDR": "off"}, true},
+		{"other address in the environment", `{}`, map[string]string{"ZVP_OPS_ADDR": "0.0.0.0:9100"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, FileName), []byte(tt.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := Load(dir, "", func(k string) string { return tt.env[k] })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Ops.Disabled() != tt.off {
+				t.Fatalf("ops.addr %q: disabled = %v, want %v", cfg.Ops.Addr, cfg.Ops.Disabled(), tt.off)
+			}
+		})
 	}
 }

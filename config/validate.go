@@ -120,6 +120,13 @@ func (c Config) Validate() error {
 	if c.Audit.RetentionYears < 1 || c.Audit.RetentionYears > 100 {
 		bad("audit.retention_years", "must be a number of years from 1 to 100 (the database never purges records younger than a year), not %d", c.Audit.RetentionYears)
 	}
+	if !c.Ops.Disabled() {
+		if err := checkHostPort(c.Ops.Addr); err != nil {
+			bad("ops.addr", "%v (or empty to switch the operations listener off)", err)
+		} else if c.Ops.Addr == c.Addr && !strings.HasSuffix(c.Addr, ":0") {
+			bad("ops.addr", "must differ from addr: the operations listener is plain HTTP beside the portal")
+		}
+	}
 	if c.DevPKI.Enabled {
 		if err := checkHostPort(c.DevPKI.CRLAddr); err != nil {
 			bad("dev_pki.crl_addr", "%v", err)

@@ -66,6 +66,7 @@ func (s *Server) handshakeRefused(f auth.HandshakeFailure) {
 		attrs = append(attrs, "certificate", claim, "fingerprint", fingerprint)
 	}
 	s.logger.Warn("TLS handshake refused", attrs...)
+	s.monitor.handshakeRefusals.With(labelOrOther(f.Reason)).Inc()
 	if f.Certificate == nil {
 		return
 	}

@@ -10,7 +10,7 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	e.IPExtractor = echo.ExtractIPDirect() // the portal faces providers directly; never trust X-Forwarded-For
-	e.Use(s.requestID, middleware.Recover(), s.logRequests, s.securityHeaders, middleware.BodyLimit("1M"), s.language)
+	e.Use(s.measure, s.requestID, middleware.Recover(), s.logRequests, s.securityHeaders, middleware.BodyLimit("1M"), s.language)
 
 	// Stylesheets, scripts and images: no patient data, no session needed (the TLS handshake still is).
 	e.GET("/static/*", s.staticFile)

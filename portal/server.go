@@ -39,6 +39,7 @@ type Server struct {
 	echo       *echo.Echo
 	now        func() time.Time
 	handshakes *ipWindowLimiter
+	monitor    *monitor
 }
 
 // Option changes a dependency that New would otherwise build from the configuration; the portal itself
@@ -98,10 +99,11 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 	if err != nil {
 		return nil, err
 	}
+	mon := newMonitor()
 	s := &Server{
 		cfg:        cfg,
 		store:      st,
-		audit:      audit.NewWithOptions(st, audit.Options{Now: o.now}),
+		audit:      audit.NewWithOptions(st, audit.Options{Now: o.now, Written: mon.recordsWritten}),
 		sessions:   auth.NewSessions(keys, cfg.Session.IdleTimeout.Duration, cfg.Session.AbsoluteTimeout.Duration),
 		profile:    profile,
 		policy:     policy,
@@ -113,12 +115,14 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 		echo:       echo.New(),
 		now:        o.now,
 		handshakes: newIPWindowLimiter(handshakeLogsPerMinute, time.Minute),
+		monitor:    mon,
 	}
 	s.sessions.Now = o.now
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
 	s.routes()
+	s.registerCollected()
 	return s, nil
 }
 

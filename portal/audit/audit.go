@@ -136,6 +136,9 @@ type Log struct {
 	closed  bool
 	batches atomic.Int64
 	records atomic.Int64
+	failed  atomic.Int64
+	lastErr atomic.Pointer[error] // the error of the newest batch; nil after a good one
+	written func([]store.AccessRecord)
 }
 
 // Options tune a Log; the zero value is what the portal runs with.
@@ -145,6 +148,11 @@ type Options struct {
 	// QueueSize bounds the submissions waiting for the appender (per Submit call, not per record); a full
 	// queue makes Submit wait, which slows callers down instead of letting memory grow. Default 8192.
 	QueueSize int
+	// Written, when set, is called by the appender with the records of every committed batch, before the
+	// callers are released; monitoring counts logins, refusals and rate limits from it, so that every
+	// handler's records are counted without each handler counting. It must be quick and must not keep the
+	// slice.
+	Written func([]store.AccessRecord)
 }
 
 // maxBatch caps the records of one transaction, so that a huge backlog still commits in steps and other
@@ -158,7 +166,7 @@ func New(st *store.Store) *Log {
 
 // NewWithOptions returns a Log over the store. Its appender starts on the first write; Close stops it.
 func NewWithOptions(st *store.Store, opts Options) *Log {
-	return &Log{Store: st, Now: opts.Now, queueSize: opts.QueueSize}
+	return &Log{Store: st, Now: opts.Now, queueSize: opts.QueueSize, written: opts.Written}
 }
 
 func (l *Log) now() time.Time {
@@ -259,15 +267,32 @@ func (l *Log) Close() error {
 }
 
 // Stats are counters for monitoring and the benchmark: records written and the transactions (each with
-// one sync to disk) they took.
+// one sync to disk) they took, and the records whose batch could not be written.
 type Stats struct {
 	Records int64
 	Batches int64
+	Failed  int64
 }
 
 // Stats returns the counters since New.
 func (l *Log) Stats() Stats {
-	return Stats{Records: l.records.Load(), Batches: l.batches.Load()}
+	return Stats{Records: l.records.Load(), Batches: l.batches.Load(), Failed: l.failed.Load()}
+}
+
+// Healthy says whether the log can be expected to take the next record: nil, or ErrClosed after Close,
+// or the error of the newest batch when that one failed (the next good batch clears it). The health
+// endpoint reports it; it does not write anything itself.
+func (l *Log) Healthy() error {
+	l.mu.RLock()
+	closed := l.closed
+	l.mu.RUnlock()
+	if closed {
+		return ErrClosed
+	}
+	if p := l.lastErr.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // appender is the only writer of the chain in this process. It takes what has queued up (at most
@@ -294,9 +319,15 @@ func (l *Log) appender() {
 		err := l.Store.AppendAccessRecords(context.Background(), rows, Chain)
 		if err != nil {
 			err = fmt.Errorf("%w: %w", ErrNotWritten, err)
+			l.failed.Add(int64(len(rows)))
+			l.lastErr.Store(&err)
 		} else {
 			l.batches.Add(1)
 			l.records.Add(int64(len(rows)))
+			l.lastErr.Store(nil)
+			if l.written != nil {
+				l.written(rows)
+			}
 		}
 		n := 0
 		for _, p := range batch {

@@ -299,9 +299,18 @@ func TestAFailedWriteReachesEveryCallerOfTheBatch(t *testing.T) {
 			t.Fatalf("err = %v, want ErrNotWritten", err)
 		}
 	}
+	if err := log.Healthy(); !errors.Is(err, audit.ErrNotWritten) {
+		t.Errorf("Healthy after a failed batch = %v, want ErrNotWritten", err)
+	}
+	if st := log.Stats(); st.Failed != callers || st.Records != 1 {
+		t.Errorf("stats after the failure = %+v, want %d failed and 1 written", st, callers)
+	}
 	mustExec(t, db, `DROP TRIGGER disk_full`)
 	if err := log.Append(t.Context(), gp.View(patient, access.Lab, "", audit.Basis{})); err != nil {
 		t.Fatalf("after the disk recovered: %v", err)
+	}
+	if err := log.Healthy(); err != nil {
+		t.Errorf("Healthy after a good batch = %v", err)
 	}
 	if res, err := audit.Verify(t.Context(), st, audit.VerifyOptions{}); err != nil || res.Records != 2 {
 		t.Fatalf("verify after the failure: %+v, %v", res, err)
@@ -310,7 +319,21 @@ func TestAFailedWriteReachesEveryCallerOfTheBatch(t *testing.T) {
 
 func TestCloseWritesWhatWasQueuedAndRefusesMore(t *testing.T) {
 	st, _ := openStore(t)
-	log := audit.New(st)
+	var mu sync.Mutex
+	observed := 0
+	log := audit.NewWithOptions(st, audit.Options{Written: func(recs []store.AccessRecord) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, r := range recs {
+			if r.Hash == "" || r.ID == 0 {
+				t.Errorf("observer saw a record without id or hash: %+v", r)
+			}
+		}
+		observed += len(recs)
+	}})
+	if err := log.Healthy(); err != nil {
+		t.Errorf("Healthy before any write = %v", err)
+	}
 	var pending []*audit.Pending
 	for i := range 50 {
 		p, err := log.Submit(t.Context(), gp.View(patient, access.Lab, fmt.Sprint(i), audit.Basis{}))
@@ -327,9 +350,17 @@ func TestCloseWritesWhatWasQueuedAndRefusesMore(t *testing.T) {
 			t.Fatalf("a record queued before Close: %v", err)
 		}
 	}
+	mu.Lock()
+	if observed != 50 {
+		t.Errorf("the Written observer saw %d records, want 50", observed)
+	}
+	mu.Unlock()
 	err := log.Append(t.Context(), gp.Login())
 	if !errors.Is(err, audit.ErrNotWritten) || !errors.Is(err, audit.ErrClosed) {
 		t.Fatalf("append after Close: err = %v", err)
+	}
+	if err := log.Healthy(); !errors.Is(err, audit.ErrClosed) {
+		t.Errorf("Healthy after Close = %v, want ErrClosed", err)
 	}
 	if res, err := audit.Verify(t.Context(), st, audit.VerifyOptions{}); err != nil || res.Records != 50 {
 		t.Fatalf("verify: %+v, %v", res, err)

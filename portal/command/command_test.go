@@ -55,7 +55,8 @@ func freePort(t *testing.T) string {
 // card over mutual TLS, exactly as the printed curl command does.
 func TestDemoFromNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	env := map[string]string{"ZVP_DEV_PKI_CRL_ADDR": freePort(t)}
+	opsAddr := freePort(t)
+	env := map[string]string{"ZVP_DEV_PKI_CRL_ADDR": freePort(t), "ZVP_OPS_ADDR": opsAddr}
 	addr := freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncWriter{}
@@ -98,6 +99,18 @@ func TestDemoFromNothing(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "900100001") {
 		t.Fatalf("gp card: status %d\n%s", resp.StatusCode, body)
+	}
+	if !strings.Contains(out.String(), "http://"+opsAddr+"/healthz") {
+		t.Errorf("the demo does not name its operations listener:\n%s", out.String())
+	}
+	health, err := http.Get("http://" + opsAddr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	healthBody, _ := io.ReadAll(health.Body)
+	health.Body.Close()
+	if health.StatusCode != http.StatusOK || !strings.Contains(string(healthBody), `"status":"ok"`) {
+		t.Errorf("the demo's /healthz: %d %s", health.StatusCode, healthBody)
 	}
 	cancel()
 	select {

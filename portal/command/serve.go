@@ -75,6 +75,19 @@ func serve(ctx context.Context, env *Env, cfg config.Config, ready func(addr str
 		running++
 		go func() { errc <- serveHTTP(ctx, crlLn, pki.CRLHandler()) }()
 	}
+	if !cfg.Ops.Disabled() {
+		opsLn, err := net.Listen("tcp", cfg.Ops.Addr)
+		if err != nil {
+			cancel()
+			for range running {
+				<-errc
+			}
+			return fmt.Errorf("listen on %s (ops.addr): %w", cfg.Ops.Addr, err)
+		}
+		running++
+		go func() { errc <- srv.ServeOps(ctx, opsLn) }()
+		fmt.Fprintf(env.Stdout, "%s http://%s/healthz and /metrics\n", opsBanner, opsLn.Addr())
+	}
 	ready(ln.Addr().String())
 	var first error
 	for range running {
@@ -85,6 +98,9 @@ func serve(ctx context.Context, env *Env, cfg config.Config, ready func(addr str
 	}
 	return first
 }
+
+// opsBanner starts the line that names the operations listener; the load command reads the address from it.
+const opsBanner = "Operations listener (plain HTTP, no patient data):"
 
 // serveHTTP runs a plain HTTP server (the development CRL endpoint) until ctx ends.
 func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) error {

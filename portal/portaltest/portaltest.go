@@ -108,6 +108,9 @@ type Env struct {
 	Server *portal.Server
 	// URL is the portal's base URL, https://127.0.0.1:PORT.
 	URL string
+	// OpsURL is the base URL of the operations listener (/healthz, /metrics), http://127.0.0.1:PORT;
+	// empty when the test switched it off.
+	OpsURL string
 	// Logs collects the server's structured log.
 	Logs *SyncBuffer
 
@@ -137,7 +140,8 @@ func Start(t testing.TB, opts Options) *Env {
 	cfg.TLS.CertFile = paths.ServerCert
 	cfg.TLS.KeyFile = paths.ServerKey
 	cfg.TLS.ClientCAFile = paths.ClientCABundle
-	cfg.DevPKI.Enabled = false // the test serves the CRLs itself
+	cfg.DevPKI.Enabled = false   // the test serves the CRLs itself
+	cfg.Ops.Addr = "127.0.0.1:0" // the operations listener on a free port (empty it to switch it off)
 	admin, _ := devpki.CardByName(devpki.CardAdmin)
 	cfg.Hospital.Administrators = []string{admin.UZINumber}
 	if opts.Configure != nil {
@@ -172,9 +176,19 @@ func Start(t testing.TB, opts Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
+	done := make(chan error, 2)
+	servers := 1
 	go func() { done <- srv.Serve(ctx, ln) }()
 	env := &Env{Config: cfg, Store: st, PKI: pki, Server: srv, URL: "https://" + ln.Addr().String(), Logs: logs}
+	if !cfg.Ops.Disabled() {
+		opsLn, err := net.Listen("tcp", cfg.Ops.Addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		servers++
+		go func() { done <- srv.ServeOps(ctx, opsLn) }()
+		env.OpsURL = "http://" + opsLn.Addr().String()
+	}
 	t.Cleanup(func() {
 		// Clients hang up first: an HTTP/2 server would otherwise wait a second for each to go away.
 		env.mu.Lock()
@@ -183,8 +197,10 @@ func Start(t testing.TB, opts Options) *Env {
 		}
 		env.mu.Unlock()
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("server: %v", err)
+		for range servers {
+			if err := <-done; err != nil {
+				t.Errorf("server: %v", err)
+			}
 		}
 		st.Close()
 		if t.Failed() {

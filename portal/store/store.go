@@ -109,6 +109,22 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// CheckWritable takes the write lock that every access-log record needs and lets it go again without
+// writing anything: the health endpoint's answer to "could the next record be written?" (a database
+// turned read-only, or locked by another process for longer than ctx allows, cannot).
+func (s *Store) CheckWritable(ctx context.Context) error {
+	tx, err := s.write.BeginTxx(ctx, nil) // BEGIN IMMEDIATE (DSN): takes the database's write lock
+	if err != nil {
+		return fmt.Errorf("store: take the write lock: %w", err)
+	}
+	defer tx.Rollback()
+	var head int64
+	if err := tx.GetContext(ctx, &head, `SELECT last_id FROM access_log_head`); err != nil {
+		return fmt.Errorf("store: read the head of the access log: %w", err)
+	}
+	return nil
+}
+
 // inWriteTx runs fn in one write transaction (BEGIN IMMEDIATE through the DSN) and commits when fn
 // returns nil.
 func (s *Store) inWriteTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
