@@ -350,6 +350,13 @@ func (l *Log) row(r Record) store.AccessRecord {
 	return rowAt(r, l.now().UTC().Format(TimeLayout))
 }
 
+// RowAt is the stored form of a record written at a given moment, without id and hash (the store's append
+// gives the id, Chain the hashes). The dataset generator writes a past year of records with it; the
+// portal's own records are stamped by Submit.
+func RowAt(r Record, at time.Time) store.AccessRecord {
+	return rowAt(r, at.UTC().Format(TimeLayout))
+}
+
 // rowAt is the stored form of a record with its time.
 func rowAt(r Record, at string) store.AccessRecord {
 	return store.AccessRecord{

@@ -36,7 +36,9 @@ func (s *Store) Relationship(ctx context.Context, id int64) (access.Relationship
 // RelationshipsForProvider is "my patients": every relationship active at now that the provider holds in
 // person (agb) or through the organisation their card acts for (ura), with its patient, newest first.
 // It answers who the provider's patients are; whether a patient's data may be shown is still the
-// decision's (consent, role scope, a covering practice's mandate).
+// decision's (consent, role scope, a covering practice's mandate). It reads every relationship the
+// holders have, so its cost grows with the practice: a screen lists them with
+// RelationshipsForProviderPage, whose pages cost the same for ten patients or a million.
 func (s *Store) RelationshipsForProvider(ctx context.Context, agb, ura string, now time.Time) ([]access.PatientRelationship, error) {
 	if agb == "" && ura == "" {
 		return nil, nil
@@ -73,6 +75,144 @@ func (s *Store) RelationshipsForProvider(ctx context.Context, agb, ura string, n
 		out = append(out, access.PatientRelationship{Patient: p, Relationship: r})
 	}
 	return out, nil
+}
+
+// RelationshipCursor marks where a page of "my patients" ended: the next page starts after it.
+type RelationshipCursor struct {
+	ValidFrom time.Time
+	ID        int64
+}
+
+// RelationshipPage is one page of "my patients" and the cursor of the next page (nil after the last).
+type RelationshipPage struct {
+	Items []access.PatientRelationship
+	Next  *RelationshipCursor
+}
+
+// MaxRelationshipPage is the largest page RelationshipsForProviderPage returns.
+const MaxRelationshipPage = 500
+
+// RelationshipsForProviderPage is one page of "my patients", newest relationship first, as
+// RelationshipsForProvider lists them: at most limit relationships active at now that the provider
+// holds in person (agb) or through the organisation of their card (ura), with their patients, after the
+// cursor (nil: from the newest). Each holder's relationships are read in index order (migration 0060)
+// from the cursor on and no further than the page needs, so a page costs the same for a practice of ten
+// patients and for one of a million.
+func (s *Store) RelationshipsForProviderPage(ctx context.Context, agb, ura string, now time.Time, after *RelationshipCursor, limit int) (RelationshipPage, error) {
+	if agb == "" && ura == "" {
+		return RelationshipPage{}, nil
+	}
+	limit = min(max(limit, 1), MaxRelationshipPage)
+	tx, err := s.read.BeginTxx(ctx, nil)
+	if err != nil {
+		return RelationshipPage{}, fmt.Errorf("store: relationships for provider: %w", err)
+	}
+	defer tx.Rollback()
+	who := access.Provider{AGB: agb, URA: ura}
+	var active []access.Relationship
+	// One index walk per holder, merged. A batch may hold relationships that are no longer active
+	// (expired, or starting later); they are skipped and the walk goes on from the last row read.
+	type walk struct {
+		column, kind, code string
+		from               *RelationshipCursor
+		done               bool
+		pending            []access.Relationship
+	}
+	walks := []*walk{{column: "holder_agb", kind: "provider", code: agb, from: after}, {column: "holder_ura", kind: "organisation", code: ura, from: after}}
+	for _, w := range walks {
+		w.done = w.code == ""
+	}
+	for len(active) < limit {
+		// Refill the walks that ran dry, then take the newest head among them.
+		for _, w := range walks {
+			for !w.done && len(w.pending) == 0 {
+				batch, err := holderBatch(ctx, tx, w.column, w.kind, w.code, now, w.from, limit+1)
+				if err != nil {
+					return RelationshipPage{}, err
+				}
+				if len(batch) <= limit {
+					w.done = true
+				}
+				if len(batch) > limit {
+					batch = batch[:limit]
+				}
+				if len(batch) > 0 {
+					last := batch[len(batch)-1]
+					w.from = &RelationshipCursor{ValidFrom: last.ValidFrom, ID: last.ID}
+				}
+				for _, r := range batch {
+					// The SQL narrows; the rules decide, so that "active" means the same as in the decision.
+					if r.HeldBy(who) && r.StateAt(now) == access.RelationshipActive {
+						w.pending = append(w.pending, r)
+					}
+				}
+			}
+		}
+		var best *walk
+		for _, w := range walks {
+			if len(w.pending) > 0 && (best == nil || newer(w.pending[0], best.pending[0])) {
+				best = w
+			}
+		}
+		if best == nil {
+			break
+		}
+		active = append(active, best.pending[0])
+		best.pending = best.pending[1:]
+	}
+	page := RelationshipPage{}
+	more := false
+	for _, w := range walks {
+		more = more || len(w.pending) > 0 || !w.done
+	}
+	if more && len(active) == limit {
+		last := active[len(active)-1]
+		page.Next = &RelationshipCursor{ValidFrom: last.ValidFrom, ID: last.ID}
+	}
+	patients := map[int64]access.Patient{}
+	for _, r := range active {
+		p, ok := patients[r.PatientID]
+		if !ok {
+			if err := tx.GetContext(ctx, &p, `SELECT `+patientColumns+` FROM patients WHERE id = ?`, r.PatientID); err != nil {
+				return RelationshipPage{}, fmt.Errorf("store: patient %d: %w", r.PatientID, translate(err))
+			}
+			patients[r.PatientID] = p
+		}
+		page.Items = append(page.Items, access.PatientRelationship{Patient: p, Relationship: r})
+	}
+	return page, nil
+}
+
+// newer orders "my patients": latest valid_from first, then the higher id.
+func newer(a, b access.Relationship) bool {
+	if !a.ValidFrom.Equal(b.ValidFrom) {
+		return a.ValidFrom.After(b.ValidFrom)
+	}
+	return a.ID > b.ID
+}
+
+// holderBatch reads up to n relationships of one holder that are active at now by their dates, newest
+// first, after the cursor. column is holder_agb or holder_ura (never user input). Moments are stored in
+// UTC in one fixed layout, so comparing them as text compares them in time.
+func holderBatch(ctx context.Context, tx *sqlx.Tx, column, kind, code string, now time.Time, after *RelationshipCursor, n int) ([]access.Relationship, error) {
+	var rels []access.Relationship
+	query := `
+		SELECT ` + relationshipColumns + `
+		FROM relationships
+		WHERE ` + column + ` = ? AND holder_kind = ? AND valid_from <= ?
+		  AND (valid_until IS NULL OR valid_until > ?) AND (ended_at IS NULL OR ended_at > ?)`
+	args := []any{code, kind, now.UTC(), now.UTC(), now.UTC()}
+	if after != nil {
+		query += ` AND (valid_from, id) < (?, ?)`
+		args = append(args, after.ValidFrom.UTC(), after.ID)
+	}
+	query += `
+		ORDER BY valid_from DESC, id DESC
+		LIMIT ?`
+	if err := tx.SelectContext(ctx, &rels, query, append(args, n)...); err != nil {
+		return nil, fmt.Errorf("store: relationships of %s %s: %w", kind, code, err)
+	}
+	return rels, nil
 }
 
 // AddRelationship registers a relationship that staff or a script establish, with its access-log record.

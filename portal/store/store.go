@@ -27,11 +27,17 @@ type Store struct {
 
 // Open opens (creating when needed) the database file at path and applies the embedded migrations.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return openWith(ctx, path, "sqlite3")
+}
+
+// openWith opens the store through the named database/sql driver: "sqlite3", or in tests a wrapper
+// around it that records the statements the store runs.
+func openWith(ctx context.Context, path, driver string) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	write, err := sqlx.Open("sqlite3", dsn(abs, url.Values{
+	write, err := sqlx.Open(driver, dsn(abs, url.Values{
 		"_journal_mode": {"WAL"},
 		"_busy_timeout": {"5000"},
 		"_foreign_keys": {"on"},
@@ -58,7 +64,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
-	read, err := sqlx.Open("sqlite3", dsn(abs, url.Values{
+	read, err := sqlx.Open(driver, dsn(abs, url.Values{
 		"mode":          {"ro"},
 		"_busy_timeout": {"5000"},
 		"_foreign_keys": {"on"},
