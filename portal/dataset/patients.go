@@ -215,7 +215,9 @@ func writeAccess(b *store.Bulk, r *rand.Rand, p access.Patient, age int, now tim
 // values each, and after an admission or visit usually a letter with an HTML attachment.
 func writeDossier(b *store.Bulk, r *rand.Rand, p access.Patient, now time.Time, rows map[string]int) error {
 	doc := clinicians[r.IntN(len(clinicians))]
-	days := func(n int) time.Time { return now.Add(-time.Duration(n)*24*time.Hour - time.Duration(r.IntN(10*3600))*time.Second) }
+	days := func(n int) time.Time {
+		return now.Add(-time.Duration(n)*24*time.Hour - time.Duration(r.IntN(10*3600))*time.Second)
+	}
 	var lastContact time.Time
 	visits := 1 + r.IntN(3)
 	for i := range visits {
