@@ -111,3 +111,32 @@ func TestLoggedOutMarker(t *testing.T) {
 		t.Fatalf("state after logout = %v", state)
 	}
 }
+
+// TestTouchRenewsTheCookieOnlyWhenActivityIsStale: a click soon after the recorded activity leaves the
+// cookie as it is (no re-encryption per request); a later one records the activity anew.
+func TestTouchRenewsTheCookieOnlyWhenActivityIsStale(t *testing.T) {
+	keys, err := LoadOrCreateSessionKeys(filepath.Join(t.TempDir(), "keys", "session.keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	s := NewSessions(keys, 15*time.Minute, 12*time.Hour)
+	s.Now = func() time.Time { return now }
+	v, err := s.Start(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), Session{UZI: "900100001", Fingerprint: "fp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		later  time.Duration
+		cookie bool
+	}{{time.Second, false}, {TouchInterval - time.Millisecond, false}, {TouchInterval, true}, {10 * time.Minute, true}} {
+		now = v.SeenAt.Add(tt.later)
+		rec := httptest.NewRecorder()
+		if err := s.Touch(rec, httptest.NewRequest(http.MethodGet, "/", nil), v); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(rec.Result().Cookies()) > 0; got != tt.cookie {
+			t.Errorf("touch %s after the recorded activity: new cookie %v, want %v", tt.later, got, tt.cookie)
+		}
+	}
+}

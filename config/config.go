@@ -170,6 +170,10 @@ type AuditConfig struct {
 type OpsConfig struct {
 	// Addr is the listen address (host:port); empty, or "off" in the environment, switches it off.
 	Addr string `json:"addr"`
+	// Pprof adds Go's profiler (/debug/pprof/) to the operations listener, to find where the portal
+	// spends its time under load. Profiles show code paths and sizes, never request contents; still, keep
+	// it off unless someone is looking.
+	Pprof bool `json:"pprof"`
 }
 
 // Disabled reports whether the operations listener is switched off: an empty address (in the file) or

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"regexp"
 	"runtime/metrics"
@@ -303,6 +304,12 @@ func (s *Server) OpsHandler() http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = s.monitor.registry.WriteTo(w)
 	})
+	if s.cfg.Ops.Pprof {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	}
 	return mux
 }
 
@@ -314,6 +321,9 @@ func (s *Server) ServeOps(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
 		MaxHeaderBytes:    16 << 10,
+	}
+	if s.cfg.Ops.Pprof {
+		srv.WriteTimeout = 10 * time.Minute // a CPU profile takes as long as it samples
 	}
 	go func() {
 		<-ctx.Done()

@@ -15,17 +15,30 @@ var ErrNoProcessInfo = errors.New("no process information")
 // ResidentMemory returns the resident set size (VmRSS) of a process in bytes, from /proc/PID/status: the
 // portal exposes its own, and the load command reads the server process's.
 func ResidentMemory(pid int) (int64, error) {
+	return statusField(pid, "VmRSS")
+}
+
+// PeakResidentMemory returns the highest resident set size (VmHWM) the process has had.
+func PeakResidentMemory(pid int) (int64, error) {
+	return statusField(pid, "VmHWM")
+}
+
+func statusField(pid int, field string) (int64, error) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, fmt.Errorf("%w: %w", ErrNoProcessInfo, err)
 	}
-	return ParseVmRSS(string(data))
+	return parseStatusKB(string(data), field)
 }
 
 // ParseVmRSS reads the resident set size in bytes from the text of /proc/PID/status.
 func ParseVmRSS(status string) (int64, error) {
+	return parseStatusKB(status, "VmRSS")
+}
+
+func parseStatusKB(status, field string) (int64, error) {
 	for line := range strings.Lines(status) {
-		rest, ok := strings.CutPrefix(line, "VmRSS:")
+		rest, ok := strings.CutPrefix(line, field+":")
 		if !ok {
 			continue
 		}
@@ -39,7 +52,7 @@ func ParseVmRSS(status string) (int64, error) {
 		}
 		return kb * 1024, nil
 	}
-	return 0, fmt.Errorf("%w: no VmRSS line in the process status", ErrNoProcessInfo)
+	return 0, fmt.Errorf("%w: no %s line in the process status", ErrNoProcessInfo, field)
 }
 
 // clockTicks is USER_HZ, the unit of the CPU times in /proc/PID/stat: 100 on every Linux platform Go

@@ -38,11 +38,12 @@ func openWith(ctx context.Context, path, driver string) (*Store, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	write, err := sqlx.Open(driver, dsn(abs, url.Values{
-		"_journal_mode": {"WAL"},
-		"_busy_timeout": {"5000"},
-		"_foreign_keys": {"on"},
-		"_synchronous":  {"NORMAL"},
-		"_txlock":       {"immediate"},
+		"_journal_mode":    {"WAL"},
+		"_busy_timeout":    {"5000"},
+		"_foreign_keys":    {"on"},
+		"_synchronous":     {"NORMAL"},
+		"_txlock":          {"immediate"},
+		"_stmt_cache_size": {stmtCacheSize},
 	}))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
@@ -65,10 +66,11 @@ func openWith(ctx context.Context, path, driver string) (*Store, error) {
 		return nil, err
 	}
 	read, err := sqlx.Open(driver, dsn(abs, url.Values{
-		"mode":          {"ro"},
-		"_busy_timeout": {"5000"},
-		"_foreign_keys": {"on"},
-		"_txlock":       {"deferred"},
+		"mode":             {"ro"},
+		"_stmt_cache_size": {stmtCacheSize},
+		"_busy_timeout":    {"5000"},
+		"_foreign_keys":    {"on"},
+		"_txlock":          {"deferred"},
 	}))
 	if err != nil {
 		write.Close()
@@ -80,6 +82,11 @@ func openWith(ctx context.Context, path, driver string) (*Store, error) {
 	s.read = read
 	return s, nil
 }
+
+// stmtCacheSize is how many prepared statements each connection keeps (the driver's statement cache): a
+// page view runs the same few statements every time, and parsing them again cost about as much as
+// running them.
+const stmtCacheSize = "128"
 
 // dsn builds a file: URI so that every pooled connection gets the same pragmas (a PRAGMA run on the pool
 // would reach only one connection).
