@@ -9,33 +9,28 @@ import (
 	"time"
 
 	"zorgverlenersportaal/portal/access"
+	"zorgverlenersportaal/portal/audit"
 	"zorgverlenersportaal/portal/devpki"
+	"zorgverlenersportaal/portal/portaltest"
+	"zorgverlenersportaal/portal/store"
 )
 
 // BenchmarkPatientAccessPage is one provider page view end to end in one process: the request over a
-// kept-alive mutual-TLS connection, the card check, the session, the facts from the database, the
-// decision over every category, the durable access-log record and the rendered page. Run with
-// -cpuprofile to see where a view spends its time; `load` measures the same over real processes.
+// kept-alive mutual-TLS connection (HTTP/1.1), the card and CRL check, the session, the facts from the
+// database, the decision over every category, the durable access-log record and the rendered page.
+// Run it with -cpuprofile to see where a view spends its time; `load` measures the same across processes.
 //
 //	go test -run '^$' -bench PatientAccessPage -benchtime 3s -cpuprofile cpu.out ./portal/
 func BenchmarkPatientAccessPage(b *testing.B) {
 	for _, clients := range []int{1, 8} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
-			w := &world{env: nil}
-			w.env = startBenchPortal(b)
-			now := time.Now()
-			p, err := w.env.Store.CreatePatient(b.Context(), access.Patient{BSN: "999990020", PatientNumber: "P0000020", FamilyName: "Bench",
-				GivenNames: "Test", BirthDate: adult, Sex: access.SexFemale}, now)
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchRelationshipAndConsent(b, w, p)
-			path := fmt.Sprintf("/patients/%d/access", p.ID)
+			env := portaltest.Start(b, portaltest.Options{})
+			path := benchPatient(b, env)
 			var cs []*http.Client
 			for range clients {
-				c := w.env.Client(b, devpki.CardGP)
-				c.HTTP.Transport.(*http.Transport).ForceAttemptHTTP2 = false
-				c.HTTP.Transport.(*http.Transport).TLSClientConfig.NextProtos = []string{"http/1.1"}
+				c := env.Client(b, devpki.CardGP)
+				tr := c.HTTP.Transport.(*http.Transport)
+				tr.ForceAttemptHTTP2, tr.TLSClientConfig.NextProtos = false, []string{"http/1.1"}
 				if resp := c.Get(b, path); resp.Status != http.StatusOK {
 					b.Fatalf("status %d", resp.Status)
 				}
@@ -51,7 +46,7 @@ func BenchmarkPatientAccessPage(b *testing.B) {
 				}
 				wg.Go(func() {
 					for range n {
-						resp, err := c.Get(w.env.URL + path)
+						resp, err := c.Get(env.URL + path)
 						if err != nil {
 							b.Error(err)
 							return
@@ -68,4 +63,29 @@ func BenchmarkPatientAccessPage(b *testing.B) {
 			wg.Wait()
 		})
 	}
+}
+
+// benchPatient creates a patient of De Linde with consent for GPs and returns the path of its access page.
+func benchPatient(b *testing.B, env *portaltest.Env) string {
+	now := time.Now()
+	p, err := env.Store.CreatePatient(b.Context(), access.Patient{BSN: "999990020", PatientNumber: "P0000020", FamilyName: "Bench",
+		GivenNames: "Test", BirthDate: adult, Sex: access.SexFemale}, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	log := audit.New(env.Store)
+	defer log.Close()
+	entry := func(e audit.Event) store.LogEntry {
+		return log.Entry(audit.Record{Event: e, Outcome: audit.Success, User: audit.User{Name: "bench"}})
+	}
+	ura := "90000101"
+	if _, err := env.Store.AddRelationship(b.Context(), access.Relationship{PatientID: p.ID, HolderKind: access.HolderOrganisation, HolderURA: &ura,
+		Kind: access.RegisteredGP, Source: "bench", ValidFrom: now.Add(-time.Hour), CreatedBy: "bench", CreatedAt: now}, entry(audit.EventRelationshipChange)); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := env.Store.RegisterConsent(b.Context(), access.Consent{PatientID: p.ID, Category: access.Huisartsen, Status: access.ConsentGranted,
+		RegisteredBy: access.ByPatient, Channel: access.ChannelDesk, GivenAt: now.Add(-time.Minute), RecordedBy: "bench", RecordedAt: now}, entry(audit.EventConsentChange)); err != nil {
+		b.Fatal(err)
+	}
+	return fmt.Sprintf("/patients/%d/access", p.ID)
 }

@@ -67,6 +67,7 @@ func runLoad(ctx context.Context, env *Env, args []string) error {
 	modes := fs.String("modes", "handshake,keep-alive", "which runs: handshake (new connection per request), keep-alive")
 	baseline := fs.String("baseline", "", "result file of an earlier run (e.g. at 10,000 patients) to compare the cost per view with")
 	sample := fs.Int("sample", 2000, "patients the clients visit, drawn at random from the whole data set")
+	portalBinary := fs.String("portal-binary", "", "run the portal from this executable instead of this one, to compare two builds under the same load")
 	profile := fs.Bool("profile", false, "record a CPU profile of the portal during each run (DIR/profile-portal-MODE.pprof; go tool pprof reads it)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -97,7 +98,7 @@ func runLoad(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return usageError("--card: %v", err)
 	}
-	l := &loadTest{env: env, dir: *data, card: spec, path: *path, category: access.Category(*category), profile: *profile,
+	l := &loadTest{env: env, dir: *data, card: spec, path: *path, category: access.Category(*category), profile: *profile, portalBinary: *portalBinary,
 		run: load.Run{Concurrency: *concurrency, Duration: *duration, Warmup: *warmup, Timeout: 30 * time.Second}}
 	return l.execute(ctx, *patients, *logRecords, *sample, runModes, *baseline)
 }
@@ -114,6 +115,8 @@ type loadTest struct {
 	client   load.Client
 	patients int
 	profile  bool
+	// portalBinary, when set, is the executable whose serve command runs the portal.
+	portalBinary string
 }
 
 // LoadReport is what the load command measured, written to DIR/load-result.json so that a later run (at
@@ -213,7 +216,9 @@ func (l *loadTest) execute(ctx context.Context, patients, logRecords, sample int
 				file := filepath.Join(l.dir, "profile-portal-"+string(mode)+".pprof")
 				go func() { profiled <- saveProfile(ctx, portal.opsURL, r.Warmup+r.Duration, file) }()
 			}
-			cpuBefore, cpuErr := metrics.ProcessCPU(target.pid())
+			var cpuBefore time.Duration
+			cpuErr := errors.New("not measured")
+			r.Measuring = func() { cpuBefore, cpuErr = metrics.ProcessCPU(target.pid()) }
 			res, err := load.Drive(ctx, l.client, r)
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", target.name, mode, err)
@@ -435,6 +440,9 @@ func (l *loadTest) startChild(name, logName string, extraEnv []string, args ...s
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
+	}
+	if name == "portal" && l.portalBinary != "" {
+		exe = l.portalBinary
 	}
 	logFile, err := os.Create(filepath.Join(l.dir, logName))
 	if err != nil {

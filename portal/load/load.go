@@ -62,6 +62,9 @@ type Run struct {
 	Warmup, Duration time.Duration
 	// Timeout bounds one request.
 	Timeout time.Duration
+	// Measuring, when set, is called once between the warm-up and the measured period: the load command
+	// reads the server's CPU time there.
+	Measuring func()
 }
 
 // Result is what a run measured.
@@ -111,6 +114,9 @@ func Drive(ctx context.Context, c Client, r Run) (Result, error) {
 	}
 	if r.Warmup > 0 {
 		runFor(ctx, workers, r.Warmup, false)
+	}
+	if r.Measuring != nil {
+		r.Measuring()
 	}
 	start := time.Now()
 	runFor(ctx, workers, r.Duration, true)
