@@ -2,11 +2,16 @@ package audit_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/audit"
+	"zorgverlenersportaal/portal/store"
 )
 
 // BenchmarkDurableAppend measures durable records per second from 8 concurrent writers: a record counts
@@ -71,4 +76,57 @@ func benchmarkAppend(b *testing.B, writers, inFlight int) {
 	if res, err := audit.Verify(b.Context(), st, audit.VerifyOptions{}); err != nil || res.Records != int64(b.N) {
 		b.Fatalf("after the benchmark: verified %d of %d records: %v", res.Records, b.N, err)
 	}
+}
+
+// BenchmarkAppendToLargeLog appends like a page view does (8 writers, each waiting for its record) to the
+// database named by ZVP_BENCH_DB, e.g. a generated one with ten million records, so that the cost of an
+// append on a large log (its indexes no longer in the page cache) can be compared with a small one. It
+// appends valid records to that database. Without ZVP_BENCH_DB it uses a fresh database.
+//
+//	ZVP_BENCH_DB=loadtest-1m/portal.db go test -run '^$' -bench AppendToLargeLog -benchtime 20000x ./portal/audit/
+func BenchmarkAppendToLargeLog(b *testing.B) {
+	path := os.Getenv("ZVP_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "portal.db")
+	}
+	st, err := store.Open(b.Context(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	state, err := st.AccessLogState(b.Context())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("log with %d records", state.HeadID-state.AnchorID)
+	log := newLog(b, st, nil)
+	basis := audit.Basis{Relationship: access.RegisteredGP, RelationshipID: 12, Consent: access.Huisartsen, ConsentID: 5}
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for w := range 8 {
+		n := b.N / 8
+		if w == 0 {
+			n += b.N % 8
+		}
+		wg.Go(func() {
+			for i := range n {
+				// Patients spread like page views over a large hospital: the patient index is hit at random.
+				p := audit.Patient{BSN: fmt.Sprintf("1%08d", (i*7919+w*104729)%99999999), Number: fmt.Sprintf("G%08d", i)}
+				if err := log.Append(b.Context(), gp.View(p, access.Lab, fmt.Sprint(i), basis)); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	cpu := time.Duration(after.Utime.Nano()+after.Stime.Nano()-before.Utime.Nano()-before.Stime.Nano()) / time.Duration(b.N)
+	stats := log.Stats()
+	b.ReportMetric(float64(cpu.Microseconds()), "cpu-µs/record")
+	b.ReportMetric(float64(stats.Records)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(float64(stats.Records)/float64(max(stats.Batches, 1)), "records/sync")
 }
