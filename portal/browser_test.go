@@ -201,7 +201,7 @@ func TestBrowserDossierComponents(t *testing.T) {
 	if got := browser.Eval[string](b, `document.querySelector("main h1").textContent`); got != "Maria Johanna de Vries" {
 		t.Errorf("banner heading %q", got)
 	}
-	if b.Count(`.tabs a[aria-current="page"]`) != 1 || b.Text(`.tabs a[aria-current="page"]`) != "Lab" {
+	if b.Count(`.tabs a[aria-current="page"]`) != 1 || b.Text(`.tabs a[aria-current="page"]`) != "Labuitslagen" {
 		t.Error("the current tab is not marked")
 	}
 	if n := b.Count(".lab-flag .visually-hidden"); n != 3 {
@@ -219,7 +219,7 @@ func TestBrowserDossierComponents(t *testing.T) {
 	// Keyboard: tabbing onto the current tab shows a visible focus ring.
 	browser.Eval[bool](b, `(document.querySelector('.tabs a[href="#medication"]').focus(), true)`)
 	b.Press(kb.Tab)
-	if f := b.Focused(); f.Text != "Lab" || f.OutlineStyle == "none" || f.OutlineWidth < 2 {
+	if f := b.Focused(); f.Text != "Labuitslagen" || f.OutlineStyle == "none" || f.OutlineWidth < 2 {
 		t.Errorf("focused tab %+v", f)
 	}
 
