@@ -32,7 +32,7 @@ func TestBrowserStartPageLanguageLogoutAndLogin(t *testing.T) {
 		t.Fatalf("start page: status %d", status)
 	}
 	main := b.Text("main")
-	for _, want := range []string{"Welkom", "Anna de Vries", "900100001", "Huisarts"} {
+	for _, want := range []string{"Mijn patiënten", "Anna de Vries", "900100001", "Huisarts"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("start page lacks %q:\n%s", want, main)
 		}
@@ -49,7 +49,7 @@ func TestBrowserStartPageLanguageLogoutAndLogin(t *testing.T) {
 	if lang, _ := b.Attribute("html", "lang"); lang != "en" {
 		t.Errorf("after the switch html lang = %q, want en", lang)
 	}
-	if got := b.Text("main h1"); got != "Welcome" {
+	if got := b.Text("main h1"); got != "My patients" {
 		t.Errorf("English heading = %q", got)
 	}
 	if main := b.Text("main"); !strings.Contains(main, "General practitioner") || !strings.Contains(main, "900100001") {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,6 +32,8 @@ type searchForm struct {
 	BirthDate string
 	Errors    fieldErrors
 	CSRF      string
+	// Again says the form follows an answer: its heading then asks for a new search.
+	Again bool
 }
 
 // searchPage is the answer to a search that did not open a dossier.
@@ -42,6 +45,9 @@ type searchPage struct {
 	Reason access.Reason
 	// Emergency is the emergency procedure's form, when the answer is "no relationship".
 	Emergency emergencyPart
+	// SearchedBSN and SearchedDay repeat what was searched for, in the form people read them.
+	SearchedBSN string
+	SearchedDay time.Time
 }
 
 // emergencyPart is what the emergency-procedure partial needs: the patient, whether the procedure is
@@ -103,12 +109,15 @@ func (s *Server) searchPatient(c echo.Context) error {
 		s.logger.Warn("patient search refused: rate limit", "uzi", prov.UZINumber, "limit_per_minute", s.cfg.Screens.SearchesPerMinute)
 		return errSearchRateLimited
 	}
+	form.Again = true
+	answered := searchPage{Form: form, SearchedBSN: formatBSN(form.BSN), SearchedDay: birth}
 	patient, err := s.store.PatientByBSNAndBirthDate(ctx, form.BSN, birth)
 	if errors.Is(err, store.ErrNotFound) {
 		if err := s.audit.Append(ctx, actor.Search(audit.Patient{BSN: form.BSN}, form.BirthDate, audit.SearchNotFound)); err != nil {
 			return err
 		}
-		return s.views.render(c, http.StatusNotFound, "search", s.page(c, "search.title", searchPage{Form: form, Answer: audit.SearchNotFound}))
+		answered.Answer = audit.SearchNotFound
+		return s.views.render(c, http.StatusNotFound, "search", s.page(c, "search.title", answered))
 	}
 	if err != nil {
 		return err
@@ -128,7 +137,8 @@ func (s *Server) searchPatient(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/patients/%d", patient.ID))
 	}
-	page := searchPage{Form: form, Reason: main.Reason, Answer: audit.SearchNoRelationship}
+	page := answered
+	page.Reason, page.Answer = main.Reason, audit.SearchNoRelationship
 	switch main.Reason {
 	case access.ReasonNoConsent, access.ReasonConsentRefused, access.ReasonConsentWithdrawn, access.ReasonConsentLapsed:
 		page.Answer = audit.SearchNoConsent
