@@ -38,7 +38,10 @@ type Page struct {
 	Path      string
 	RequestID string
 	Now       time.Time
-	Data      any
+	// SeesPatients says whether the provider's role may see any patient data: only then does the menu
+	// offer the search.
+	SeesPatients bool
+	Data         any
 }
 
 func newRenderer() (*renderer, error) {

@@ -198,7 +198,8 @@ func TestStartPageForOtherRoles(t *testing.T) {
 	employee := env.Client(t, devpki.CardEmployee)
 	resp = employee.Get(t, "/")
 	checkPage(t, "employee start", resp, http.StatusOK)
-	if !strings.Contains(resp.Body, "Met uw rol geeft dit portaal geen inzage in patiëntgegevens.") || strings.Contains(resp.Body, `action="/patients/search"`) {
+	if !strings.Contains(resp.Body, "Met uw rol geeft dit portaal geen inzage in patiëntgegevens.") || strings.Contains(resp.Body, `action="/patients/search"`) ||
+		strings.Contains(resp.Body, `href="/patients/search"`) {
 		t.Errorf("no clear empty state for a role without scope:\n%s", resp.Body)
 	}
 	resp = employee.Post(t, "/patients/search", url.Values{"bsn": {bsnDeJong}, "birth_date": {"1942-10-20"}})
@@ -931,6 +932,60 @@ func TestDossierPagesInBothLanguages(t *testing.T) {
 	for _, want := range []string{"Current medication", "Stopped medication", "Why you may see this patient", "Lab results"} {
 		if !strings.Contains(en.Body, want) {
 			t.Errorf("English medication page lacks %q", want)
+		}
+	}
+}
+
+var (
+	patientLink  = regexp.MustCompile(`<th scope="row"><a href="(/patients/\d+)">`)
+	documentLink = regexp.MustCompile(`href="(/patients/\d+/(?:letters|reports|lab)/\d+(?:/attachments/\d+)?)"`)
+)
+
+// TestEveryDemoCardCanUseItsScreens walks the screens as each demo card that may see patients: the start
+// page, every tab of every patient listed, every report, letter, trend and PDF those pages link to. All
+// answer without error and without a missing message, so the demo data set shows every screen, and no
+// page links to something its provider cannot open.
+func TestEveryDemoCardCanUseItsScreens(t *testing.T) {
+	env := demoEnv(t)
+	seen := map[string]int{}
+	for _, card := range []string{devpki.CardGP, devpki.CardGPOther, devpki.CardPharmacist, devpki.CardElderlyCarePhysician, devpki.CardNurse, devpki.CardSpecialist} {
+		t.Run(card, func(t *testing.T) {
+			c := env.Client(t, card)
+			home := c.Get(t, "/")
+			checkPage(t, "start page", home, http.StatusOK)
+			patients := patientLink.FindAllStringSubmatch(home.Body, -1)
+			if len(patients) == 0 {
+				t.Fatalf("the demo data lists no patient for %s", card)
+			}
+			for _, p := range patients {
+				summary := c.Get(t, p[1])
+				checkPage(t, p[1], summary, http.StatusOK)
+				for _, m := range tabLink.FindAllStringSubmatch(summary.Body, -1) {
+					tab := c.Get(t, p[1]+m[1])
+					checkPage(t, p[1]+m[1], tab, http.StatusOK)
+					seen[strings.TrimPrefix(m[1], "/")]++
+					for _, d := range documentLink.FindAllStringSubmatch(tab.Body, -1) {
+						resp := c.Get(t, d[1])
+						if resp.Status != http.StatusOK {
+							t.Errorf("%s: %d", d[1], resp.Status)
+						}
+						if strings.Contains(d[1], "/attachments/") && resp.Header.Get("Content-Type") != "application/pdf" {
+							t.Errorf("%s: %s", d[1], resp.Header.Get("Content-Type"))
+						}
+						for _, pdf := range documentLink.FindAllStringSubmatch(resp.Body, -1) {
+							if f := c.Get(t, pdf[1]); f.Status != http.StatusOK || f.Header.Get("Content-Type") != "application/pdf" {
+								t.Errorf("%s: %d %s", pdf[1], f.Status, f.Header.Get("Content-Type"))
+							}
+							seen["pdf"]++
+						}
+					}
+				}
+			}
+		})
+	}
+	for _, what := range []string{"encounters", "problems", "allergies", "medication", "lab", "reports", "letters", "imaging", "pdf"} {
+		if seen[what] == 0 {
+			t.Errorf("no demo card reaches a %s page", what)
 		}
 	}
 }
