@@ -43,6 +43,7 @@ type Config struct {
 	Hospital   HospitalConfig   `json:"hospital"`
 	Access     AccessConfig     `json:"access"`
 	Audit      AuditConfig      `json:"audit"`
+	Screens    ScreensConfig    `json:"screens"`
 	DevPKI     DevPKIConfig     `json:"dev_pki"`
 }
 
@@ -163,6 +164,17 @@ type AuditConfig struct {
 	RetentionYears int `json:"retention_years"`
 }
 
+// ScreensConfig tunes the provider's screens: what "recently discharged" means on the start page, and
+// how many patient searches one provider may do per minute (a search by BSN and birth date must not
+// become a way to try BSNs in bulk).
+type ScreensConfig struct {
+	// RecentDischargeDays is how many days back the start page's filter "recently discharged" looks.
+	RecentDischargeDays int `json:"recent_discharge_days"`
+	// SearchesPerMinute bounds the patient searches of one provider (by UZI number) per minute; more
+	// are refused with a "too many searches" page and logged.
+	SearchesPerMinute int `json:"searches_per_minute"`
+}
+
 // DevPKIConfig switches on the development UZI-register: the portal then serves the development CA's
 // CRLs over plain HTTP on CRLAddr, the address the development cards name as CRL distribution point.
 type DevPKIConfig struct {
@@ -210,6 +222,10 @@ func Default(dataDir string) Config {
 		Access: defaultAccess(),
 		Audit: AuditConfig{
 			RetentionYears: 5,
+		},
+		Screens: ScreensConfig{
+			RecentDischargeDays: 14,
+			SearchesPerMinute:   10,
 		},
 		DevPKI: DevPKIConfig{
 			Enabled: true,

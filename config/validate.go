@@ -120,6 +120,12 @@ func (c Config) Validate() error {
 	if c.Audit.RetentionYears < 1 || c.Audit.RetentionYears > 100 {
 		bad("audit.retention_years", "must be a number of years from 1 to 100 (the database never purges records younger than a year), not %d", c.Audit.RetentionYears)
 	}
+	if c.Screens.RecentDischargeDays < 1 || c.Screens.RecentDischargeDays > 365 {
+		bad("screens.recent_discharge_days", "must be a number of days from 1 to 365, not %d", c.Screens.RecentDischargeDays)
+	}
+	if c.Screens.SearchesPerMinute < 1 || c.Screens.SearchesPerMinute > 1000 {
+		bad("screens.searches_per_minute", "must be from 1 to 1000, not %d", c.Screens.SearchesPerMinute)
+	}
 	if c.DevPKI.Enabled {
 		if err := checkHostPort(c.DevPKI.CRLAddr); err != nil {
 			bad("dev_pki.crl_addr", "%v", err)

@@ -41,6 +41,10 @@ func (s *Server) classify(err error) problem {
 		return problem{http.StatusServiceUnavailable, "error.audit_unavailable"}
 	case errors.Is(err, errNotAdministrator):
 		return problem{http.StatusForbidden, "admin.forbidden"}
+	case errors.Is(err, errSearchRateLimited):
+		return problem{http.StatusTooManyRequests, "search.too_many"}
+	case errors.Is(err, errNoRoleScope):
+		return problem{http.StatusForbidden, "search.no_scope"}
 	case errors.Is(err, store.ErrNotFound):
 		return problem{http.StatusNotFound, "error.not_found"}
 	case errors.As(err, &he):

@@ -31,6 +31,8 @@ type accessPage struct {
 	Emergency access.EmergencyCheck
 	Form      emergencyForm
 	Created   bool
+	// EmergencyPart is the emergency procedure's form as the shared partial shows it.
+	EmergencyPart emergencyPart
 }
 
 // emergencyForm is the emergency procedure's form: the provider confirms whom they mean (BSN and birth
@@ -66,11 +68,22 @@ func (s *Server) renderPatientAccess(c echo.Context, form emergencyForm, status 
 	if err != nil {
 		return err
 	}
+	return s.accessPage(c, facts, form, status, "")
+}
+
+// accessPage renders the access page of a patient whose facts are read, and logs the look. The dossier
+// answers with it (status 403) when nothing of the patient is open to the provider; category is then
+// the part of the dossier that was asked for, recorded with the refusal.
+func (s *Server) accessPage(c echo.Context, facts access.PatientFacts, form emergencyForm, status int, category access.Category) error {
+	prov := c.Get(ctxProvider).(*auth.Provider)
+	ctx := c.Request().Context()
 	now := s.now()
 	who := accessProvider(*prov)
-	page := accessPage{PatientID: id, Decisions: s.policy.DecideAll(who, facts, now), Form: form,
+	page := accessPage{PatientID: facts.Patient.ID, Decisions: s.policy.DecideAll(who, facts, now), Form: form,
 		Emergency: s.policy.CanRequestEmergency(who, facts, now), Created: c.QueryParam("emergency") == "created"}
 	page.Main = mainDecision(page.Decisions)
+	csrf, _ := c.Get(ctxCSRF).(string)
+	page.EmergencyPart = emergencyPart{PatientID: facts.Patient.ID, Check: page.Emergency, Form: form, CSRF: csrf}
 	var allowed []string
 	for _, d := range page.Decisions {
 		if d.Allowed {
@@ -95,6 +108,9 @@ func (s *Server) renderPatientAccess(c echo.Context, form emergencyForm, status 
 	}
 	if !page.Allowed {
 		rec.Outcome, rec.Reason, rec.Detail = audit.Refused, string(page.Main.Reason), "access basis; nothing allowed"
+		if category != "" {
+			rec.Category, rec.Detail = string(category), c.Request().URL.Path+"; nothing allowed"
+		}
 		if status == http.StatusOK {
 			status = http.StatusForbidden
 		}
@@ -200,5 +216,5 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/patients/%d/access?emergency=created", id))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/patients/%d?emergency=created", id))
 }

@@ -19,6 +19,7 @@ import (
 	"zorgverlenersportaal/config"
 	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/audit"
+	"zorgverlenersportaal/portal/document"
 	"zorgverlenersportaal/portal/store"
 	"zorgverlenersportaal/uzi"
 )
@@ -39,6 +40,10 @@ type Server struct {
 	echo       *echo.Echo
 	now        func() time.Time
 	handshakes *ipWindowLimiter
+	// searches bounds the patient searches per provider (UZI number) and minute.
+	searches *ipWindowLimiter
+	// documents makes letters and reports safe to show in a page.
+	documents *document.Sanitizer
 }
 
 // Option changes a dependency that New would otherwise build from the configuration; the portal itself
@@ -113,6 +118,8 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 		echo:       echo.New(),
 		now:        o.now,
 		handshakes: newIPWindowLimiter(handshakeLogsPerMinute, time.Minute),
+		searches:   newIPWindowLimiter(cfg.Screens.SearchesPerMinute, time.Minute),
+		documents:  document.NewSanitizer(),
 	}
 	s.sessions.Now = o.now
 	s.echo.HideBanner = true

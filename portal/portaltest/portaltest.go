@@ -24,8 +24,12 @@ import (
 	"zorgverlenersportaal/agb"
 	"zorgverlenersportaal/config"
 	"zorgverlenersportaal/portal"
+	"zorgverlenersportaal/portal/access"
+	"zorgverlenersportaal/portal/audit"
+	"zorgverlenersportaal/portal/demodata"
 	"zorgverlenersportaal/portal/devagb"
 	"zorgverlenersportaal/portal/devpki"
+	"zorgverlenersportaal/portal/fhir"
 	"zorgverlenersportaal/portal/store"
 )
 
@@ -98,6 +102,12 @@ type Options struct {
 	EmptyAGBRegister bool
 	// Server passes options to portal.New, such as portal.WithClock.
 	Server []portal.Option
+	// DemoData imports the demo data set (portal/demodata, dated DemoNow or else now) through the FHIR
+	// import before the portal starts, so that the screens can be tested on the patients the demo
+	// shows. Find them with Env.Patient.
+	DemoData bool
+	// DemoNow is the moment the demo data set is generated for (zero: now).
+	DemoNow time.Time
 }
 
 // Env is one running test portal.
@@ -162,6 +172,11 @@ func Start(t testing.TB, opts Options) *Env {
 			t.Fatal(err)
 		}
 	}
+	if opts.DemoData {
+		if err := importDemoData(ctx, st, opts.DemoNow); err != nil {
+			t.Fatal(err)
+		}
+	}
 	logs := &SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := portal.New(cfg, st, logger, opts.Server...)
@@ -192,6 +207,33 @@ func Start(t testing.TB, opts Options) *Env {
 		}
 	})
 	return env
+}
+
+// importDemoData imports the demo world with an access log of its own, closed before the portal's log
+// starts writing, so that the chain has one writer at a time.
+func importDemoData(ctx context.Context, st *store.Store, at time.Time) error {
+	if at.IsZero() {
+		at = time.Now()
+	}
+	log := audit.New(st)
+	defer log.Close()
+	im := fhir.NewImporter(st, log)
+	im.User = audit.User{Name: "portaltest demo data"}
+	im.Now = func() time.Time { return at }
+	if _, err := demodata.Import(ctx, im, at); err != nil {
+		return fmt.Errorf("portaltest: demo data: %w", err)
+	}
+	return nil
+}
+
+// Patient returns the patient with a BSN, e.g. one of the demo data set.
+func (e *Env) Patient(t testing.TB, bsn string) access.Patient {
+	t.Helper()
+	p, err := e.Store.PatientByBSN(t.Context(), bsn)
+	if err != nil {
+		t.Fatalf("patient %s: %v", bsn, err)
+	}
+	return p
 }
 
 // Card returns a test card of the portal's PKI.

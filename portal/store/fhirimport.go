@@ -809,4 +809,3 @@ func (t *ImportTx) PutConsent(c *access.Consent) error {
 	c.ID = id
 	return nil
 }
-
