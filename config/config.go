@@ -44,6 +44,7 @@ type Config struct {
 	Access     AccessConfig     `json:"access"`
 	Audit      AuditConfig      `json:"audit"`
 	Screens    ScreensConfig    `json:"screens"`
+	Limits     LimitsConfig     `json:"limits"`
 	DevPKI     DevPKIConfig     `json:"dev_pki"`
 }
 
@@ -175,6 +176,35 @@ type ScreensConfig struct {
 	SearchesPerMinute int `json:"searches_per_minute"`
 }
 
+// LimitsConfig bounds what one client can make the portal do: how long it may take over a handshake and
+// a request (a client that sends its headers a byte at a time must not hold a connection for ever), how
+// large a request may be, and how many refused logins one card or one address may cause per minute (each
+// refusal is a durable write to the access log, which must not be anyone's to fill).
+type LimitsConfig struct {
+	// HandshakeTimeout bounds one TLS handshake.
+	HandshakeTimeout Duration `json:"handshake_timeout"`
+	// ReadHeaderTimeout bounds reading a request's line and headers.
+	ReadHeaderTimeout Duration `json:"read_header_timeout"`
+	// ReadTimeout bounds reading a whole request, body included.
+	ReadTimeout Duration `json:"read_timeout"`
+	// WriteTimeout bounds writing the response (from the end of the request's headers).
+	WriteTimeout Duration `json:"write_timeout"`
+	// IdleTimeout is how long a kept-alive connection may wait for its next request.
+	IdleTimeout Duration `json:"idle_timeout"`
+	// MaxHeaderBytes bounds the request line and headers together.
+	MaxHeaderBytes int `json:"max_header_bytes"`
+	// MaxBodyBytes bounds a request body; the portal's forms are small.
+	MaxBodyBytes int `json:"max_body_bytes"`
+	// MaxFormFields bounds the number of fields of a submitted form.
+	MaxFormFields int `json:"max_form_fields"`
+	// RefusedLoginsPerMinute bounds the refused logins of one certificate per minute; beyond it the card
+	// gets the "too many refused logins" page and the refusals are no longer written one by one.
+	RefusedLoginsPerMinute int `json:"refused_logins_per_minute"`
+	// RefusedLoginsPerAddressPerMinute does the same per client address, which a practice's providers may
+	// share behind one router: it is higher.
+	RefusedLoginsPerAddressPerMinute int `json:"refused_logins_per_address_per_minute"`
+}
+
 // DevPKIConfig switches on the development UZI-register: the portal then serves the development CA's
 // CRLs over plain HTTP on CRLAddr, the address the development cards name as CRL distribution point.
 type DevPKIConfig struct {
@@ -226,6 +256,18 @@ func Default(dataDir string) Config {
 		Screens: ScreensConfig{
 			RecentDischargeDays: 14,
 			SearchesPerMinute:   10,
+		},
+		Limits: LimitsConfig{
+			HandshakeTimeout:                 Duration{Duration: 10 * time.Second},
+			ReadHeaderTimeout:                Duration{Duration: 10 * time.Second},
+			ReadTimeout:                      Duration{Duration: 30 * time.Second},
+			WriteTimeout:                     Duration{Duration: 60 * time.Second},
+			IdleTimeout:                      Duration{Duration: time.Minute},
+			MaxHeaderBytes:                   32 << 10,
+			MaxBodyBytes:                     64 << 10,
+			MaxFormFields:                    100,
+			RefusedLoginsPerMinute:           10,
+			RefusedLoginsPerAddressPerMinute: 60,
 		},
 		DevPKI: DevPKIConfig{
 			Enabled: true,

@@ -507,7 +507,7 @@ func TestEndedRegistrationLocksTheProviderOut(t *testing.T) {
 	// The refusal page has no form; take the CSRF token from its cookie, as a crafted request would.
 	token := ""
 	for _, ck := range again.Cookies() {
-		if ck.Name == "zvp_csrf" {
+		if ck.Name == portal.CSRFCookie {
 			token = ck.Value
 		}
 	}

@@ -35,10 +35,11 @@ func (s *Server) page(c echo.Context, titleKey string, data any) Page {
 
 // reloadPath is the address the language switch reloads. A page that answered a form (logout, login) has
 // no address of its own to fetch again, so the switch goes to the start page, which shows the right page
-// for the session's state.
+// for the session's state. An address that is not one of the portal's own in plain form goes to the start
+// page too (cleanPath): the link must never lead to another site.
 func reloadPath(r *http.Request) string {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return "/"
 	}
-	return r.URL.Path
+	return cleanPath(r.URL.Path)
 }

@@ -147,6 +147,17 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The form confirms a BSN and birth date against a patient id, so it could be used to try them: it
+	// counts against the provider's searches (screens.searches_per_minute).
+	if !s.searches.allow(prov.UZINumber, s.now()) {
+		if err := s.audit.Append(ctx, audit.Record{Event: audit.EventEmergencyAccess, Outcome: audit.Refused, Reason: reasonRateLimited,
+			Emergency: true, User: auditUser(*prov), Source: s.auditSource(c, prov.Fingerprint),
+			Detail: fmt.Sprintf("emergency procedure for patient id %d", id)}); err != nil {
+			return err
+		}
+		s.logger.Warn("emergency procedure refused: rate limit", "uzi", prov.UZINumber, "limit_per_minute", s.cfg.Screens.SearchesPerMinute)
+		return errSearchRateLimited
+	}
 	facts, err := s.store.PatientFacts(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		if lerr := s.audit.Append(ctx, audit.Record{Event: audit.EventEmergencyAccess, Outcome: audit.Refused, Reason: "not-found",
@@ -162,16 +173,16 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	who := accessProvider(*prov)
 	form := emergencyForm{BSN: formValue(c, "bsn"), BirthDate: formValue(c, "birth_date"), Reason: formValue(c, "reason"), Errors: fieldErrors{}}
 	birth, ok := parseDay(form.BirthDate)
-	switch {
-	case !access.ValidBSN(form.BSN):
+	if !access.ValidBSN(form.BSN) {
 		form.Errors["bsn"] = "access.emergency.error.bsn"
-	case form.BSN != facts.Patient.BSN:
-		form.Errors["bsn"] = "access.emergency.error.mismatch"
 	}
-	switch {
-	case !ok:
+	if !ok {
 		form.Errors["birth_date"] = "access.emergency.error.birth_date"
-	case dayValue(birth) != facts.Patient.BirthDate.Format(time.DateOnly):
+	}
+	// A mismatch is reported on both fields alike: saying which of the two is wrong would let the BSN and
+	// the birth date be guessed one at a time.
+	if !form.Errors.Any() && (form.BSN != facts.Patient.BSN || dayValue(birth) != facts.Patient.BirthDate.Format(time.DateOnly)) {
+		form.Errors["bsn"] = "access.emergency.error.mismatch"
 		form.Errors["birth_date"] = "access.emergency.error.mismatch"
 	}
 	if err := s.policy.CheckEmergencyReason(form.Reason); err != nil {

@@ -10,14 +10,18 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	e.IPExtractor = echo.ExtractIPDirect() // the portal faces providers directly; never trust X-Forwarded-For
-	e.Use(s.requestID, middleware.Recover(), s.logRequests, s.securityHeaders, middleware.BodyLimit("1M"), s.language)
+	// Every response, error pages included, gets the security headers; another site's <img>, <script>,
+	// <iframe> or fetch() is refused before the card is even looked at (isolateResources); request bodies
+	// are bounded (limits.max_body_bytes).
+	e.Use(s.requestID, middleware.Recover(), s.logRequests, s.securityHeaders, s.isolateResources, s.limitBody, s.language)
 
 	// Stylesheets, scripts and images: no patient data, no session needed (the TLS handshake still is).
 	e.GET("/static/*", s.staticFile)
 
 	// The card is identified, but no session is needed: logging in again and logging out, and the
-	// first-entry page that asks a provider whose card carries no AGB code for it.
-	card := e.Group("", s.identify, s.csrf())
+	// first-entry page that asks a provider whose card carries no AGB code for it. Every state-changing
+	// request below passes the CSRF check (csrf.go): same origin, and the form's token.
+	card := e.Group("", s.identify, s.csrf)
 	card.POST("/login", s.login)
 	card.POST("/logout", s.logout)
 	card.GET(agbCodePath, s.agbCode)

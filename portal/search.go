@@ -102,7 +102,7 @@ func (s *Server) searchPatient(c echo.Context) error {
 	}
 	if !s.searches.allow(prov.UZINumber, s.now()) {
 		rec := actor.Search(audit.Patient{BSN: form.BSN}, form.BirthDate, audit.SearchNotFound)
-		rec.Outcome, rec.Reason = audit.Refused, "rate-limited"
+		rec.Outcome, rec.Reason = audit.Refused, reasonRateLimited
 		if err := s.audit.Append(ctx, rec); err != nil {
 			return err
 		}
