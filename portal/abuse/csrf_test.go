@@ -205,16 +205,19 @@ func TestCSRF(t *testing.T) {
 				get(t, gp, "/")
 				real := gp.Cookie(portal.CSRFCookie)
 				planted := strings.Repeat("A", 43)
-				req := gp.NewRequest(t, http.MethodPost, "/logout", strings.NewReader(url.Values{"_csrf": {planted}}.Encode()))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.Header.Set("Cookie", portal.CSRFCookie+"="+planted+"; "+portal.CSRFCookie+"="+real)
-				resp, err := gp.HTTP.Transport.RoundTrip(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusForbidden {
-					t.Fatalf("status %d, want 403", resp.StatusCode)
+				// Both orders: a server that took the first cookie, or the last, would meet the planted one.
+				for _, cookies := range [][2]string{{planted, real}, {real, planted}} {
+					req := gp.NewRequest(t, http.MethodPost, "/logout", strings.NewReader(url.Values{"_csrf": {planted}}.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Cookie", portal.CSRFCookie+"="+cookies[0]+"; "+portal.CSRFCookie+"="+cookies[1])
+					resp, err := gp.HTTP.Transport.RoundTrip(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusForbidden {
+						t.Fatalf("status %d, want 403", resp.StatusCode)
+					}
 				}
 			},
 		},
