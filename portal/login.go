@@ -171,9 +171,16 @@ func (s *Server) tooManyRefusals(c echo.Context, p auth.Provider, fingerprint, r
 // reasonRateLimited is the access log's reason for a request refused by a rate limit.
 const reasonRateLimited = "rate-limited"
 
-// login starts a new session on the provider's explicit request (after a logout or a timeout).
+// login starts a new session on the provider's explicit request (after a logout or a timeout). A session
+// the browser still holds is ended first: logging in renews the session, and a copy of the old cookie must
+// not outlive it.
 func (s *Server) login(c echo.Context) error {
 	p := c.Get(ctxProvider).(*auth.Provider)
+	if sess, _ := s.sessions.Load(c.Request(), p.Fingerprint); sess.ID != "" {
+		if err := s.sessions.Revoke(c.Request().Context(), sess); err != nil {
+			return err
+		}
+	}
 	return s.startSession(c, p, func(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/")
 	})

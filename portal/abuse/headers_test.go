@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
 	"golang.org/x/net/html"
 
 	"zorgverlenersportaal/portal/access"
@@ -272,6 +273,37 @@ func TestResponseHeaders(t *testing.T) {
 				for _, l := range locations {
 					if !onSite(l) || patientDataInURL.MatchString(l) {
 						t.Errorf("redirect to %q", l)
+					}
+				}
+			},
+		},
+		{
+			name:    "patient data in the address of a page",
+			defence: "every GET route takes opaque ids only (routes.go), and the search form ignores a BSN in its address",
+			try: func(t *testing.T) {
+				opaque := map[string]bool{"id": true, "rid": true, "lid": true, "aid": true, "*": true}
+				param := regexp.MustCompile(`:([a-z_]+)|\*`)
+				n := 0
+				for _, r := range env.Server.Handler().(*echo.Echo).Routes() {
+					if r.Method != http.MethodGet {
+						continue
+					}
+					n++
+					for _, m := range param.FindAllStringSubmatch(r.Path, -1) {
+						if name := strings.TrimPrefix(m[0], ":"); !opaque[name] {
+							t.Errorf("GET %s takes %q in its address", r.Path, name)
+						}
+					}
+				}
+				if n < 20 {
+					t.Fatalf("only %d GET routes found", n)
+				}
+				before := lastRecordID(t, env)
+				resp := get(t, gp, "/patients/search?bsn="+jong.BSN+"&birth_date="+jong.BirthDate.Format("2006-01-02"))
+				want(t, "search form", resp, http.StatusOK)
+				for _, r := range recordsAfter(t, env, before) {
+					if r.PatientBSN != "" {
+						t.Errorf("a BSN in the address was looked up (%s)", r.Event)
 					}
 				}
 			},

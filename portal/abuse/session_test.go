@@ -234,6 +234,21 @@ func TestSessions(t *testing.T) {
 			},
 		},
 		{
+			name:    "copy of a session cookie kept while its holder logs in again",
+			defence: "logging in ends the session the browser held (login revokes it) before a new one starts",
+			try: func(t *testing.T) {
+				gp := loggedIn(t, devpki.CardGP)
+				copied := sessionOf(t, gp)
+				if resp := gp.Post(t, "/login", nil); resp.Status != http.StatusSeeOther {
+					t.Fatalf("login again: %d", resp.Status)
+				}
+				want(t, "new session", get(t, gp, medication), http.StatusOK)
+				replay := env.Client(t, devpki.CardGP)
+				withSession(replay, copied)
+				signedOut(t, "the copy of the old session", get(t, replay, medication))
+			},
+		},
+		{
 			name:    "planted session cookie (session fixation)",
 			defence: "a cookie of another card is never taken over: the card in the reader gets a session of its own, the planted one ends",
 			try: func(t *testing.T) {
