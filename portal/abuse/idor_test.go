@@ -267,6 +267,45 @@ func TestIDOR(t *testing.T) {
 			},
 		},
 		{
+			name:    "another patient's relationship ended under this patient's address",
+			defence: "store.EndRelationship takes the patient id of the URL: the relationship is not found and stays",
+			try: func(t *testing.T) {
+				admin := env.Client(t, devpki.CardAdmin)
+				rels, err := env.Store.Relationships(ctx, berg.ID)
+				if err != nil || len(rels) == 0 {
+					t.Fatalf("relationships of %s: %v", berg.BSN, err)
+				}
+				target := rels[0]
+				get(t, admin, fmt.Sprintf("/admin/patients/%d", jong.ID))
+				resp := admin.Post(t, fmt.Sprintf("/admin/patients/%d/relationships/%d/end", jong.ID, target.ID), url.Values{"end_reason": {"weg ermee"}})
+				if resp.Status < 400 {
+					t.Fatalf("status %d", resp.Status)
+				}
+				noLeak(t, "end", resp)
+				after, err := env.Store.Relationship(ctx, target.ID)
+				if err != nil || after.EndedAt != nil {
+					t.Fatalf("the other patient's relationship was ended: %+v %v", after.EndedAt, err)
+				}
+			},
+		},
+		{
+			name:    "emergency review of a relationship that is no emergency access",
+			defence: "reviews are for emergency relationships only (database trigger); the refusal is no server error",
+			try: func(t *testing.T) {
+				admin := env.Client(t, devpki.CardAdmin)
+				rels, err := env.Store.Relationships(ctx, jong.ID)
+				if err != nil || len(rels) == 0 {
+					t.Fatal("no relationship")
+				}
+				get(t, admin, "/admin/emergencies")
+				resp := admin.Post(t, fmt.Sprintf("/admin/emergencies/%d/review", rels[0].ID), url.Values{"note": {"in orde"}})
+				if resp.Status < 400 || resp.Status >= 500 {
+					t.Fatalf("status %d", resp.Status)
+				}
+				noLeak(t, "review", resp)
+			},
+		},
+		{
 			name:    "emergency access to a patient who refused consent",
 			defence: "the emergency procedure never overrides a refused consent (checked again in the store's transaction)",
 			try: func(t *testing.T) {
