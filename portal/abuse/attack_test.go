@@ -26,28 +26,31 @@ type attack struct {
 	try     func(t *testing.T)
 }
 
-// tally counts the attacks that ran and those that got through, for the summary line.
+// tally counts the attacks that ran and those that got through, for the summary line, and which group
+// each attack's name belongs to.
 var tally struct {
 	ran, through atomic.Int64
 	mu           sync.Mutex
-	names        map[string]bool
+	owner        map[string]string
 }
 
-// runAttacks runs a group's attacks as subtests. Every name must be unique in the whole suite: the
-// summary counts distinct attacks.
+// runAttacks runs a group's attacks as subtests. Every name must be unique in the whole suite (the
+// summary counts distinct attacks): within the group, and across groups.
 func runAttacks(t *testing.T, attacks []attack) {
 	t.Helper()
+	seen := map[string]bool{}
 	for _, a := range attacks {
 		tally.mu.Lock()
-		if tally.names == nil {
-			tally.names = map[string]bool{}
+		if tally.owner == nil {
+			tally.owner = map[string]string{}
 		}
-		dup := tally.names[a.name]
-		tally.names[a.name] = true
+		owner, known := tally.owner[a.name]
+		tally.owner[a.name] = t.Name()
 		tally.mu.Unlock()
-		if dup {
+		if seen[a.name] || (known && owner != t.Name()) {
 			t.Fatalf("attack %q is in the suite twice", a.name)
 		}
+		seen[a.name] = true
 		if a.defence == "" {
 			t.Fatalf("attack %q names no defence", a.name)
 		}
