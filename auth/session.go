@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -15,8 +16,10 @@ import (
 	"github.com/gorilla/sessions"
 )
 
-// SessionCookie is the name of the portal's session cookie.
-const SessionCookie = "zvp_session"
+// SessionCookie is the name of the portal's session cookie. The __Host- prefix makes browsers accept it
+// only when it is Secure, has Path=/ and no Domain, so that no other host under the hospital's domain can
+// set or overwrite it (cookie tossing).
+const SessionCookie = "__Host-zvp_session"
 
 // SessionState says what the cookie of a request amounts to; the portal reacts differently to each
 // (log in, carry on, say the session expired, say the provider logged out).
@@ -34,9 +37,21 @@ const (
 	AbsoluteExpired
 	// OtherCard: the cookie belongs to another certificate; it must not be used.
 	OtherCard
-	// LoggedOut: the provider logged out in this browser; they must choose to log in again.
+	// LoggedOut: the provider logged out in this browser, or the session was ended on the server (a logout,
+	// or the cookie turned up with another card); they must choose to log in again.
 	LoggedOut
 )
+
+// SessionLedger remembers the sessions that ended before their cookie would have expired by itself. A
+// cookie session lives in the browser: without such a ledger, a copy of the cookie taken before a logout
+// would still be a valid session until its timeouts.
+type SessionLedger interface {
+	// Ended reports whether the session with this id was ended.
+	Ended(id string) bool
+	// End records that the session ended. until is the moment its cookie expires anyway (the absolute
+	// timeout), after which the ledger may forget it.
+	End(ctx context.Context, id string, until time.Time) error
+}
 
 // Session is what the portal keeps about a logged-in provider in the encrypted, signed cookie: only small
 // identifiers, never patient data.
@@ -56,6 +71,9 @@ type Sessions struct {
 	Idle     time.Duration
 	Absolute time.Duration
 	Now      func() time.Time
+	// Ledger, when set, is consulted on every Load and told by Revoke; without it a session ends only by
+	// its timeouts or when the browser drops the cookie.
+	Ledger SessionLedger
 }
 
 // NewSessions builds the session store. keyPairs alternate hash key (64 bytes) and block key (32 bytes),
@@ -73,7 +91,19 @@ func NewSessions(keyPairs [][]byte, idle, absolute time.Duration) *Sessions {
 }
 
 // Load reads the session of the request and judges it against the presenting certificate.
+//
+// Two cookies of that name are no session at all: a browser sends one, and a second one can only have
+// been planted, so neither is trusted. A session the ledger knows as ended is LoggedOut.
 func (s *Sessions) Load(r *http.Request, fingerprint string) (Session, SessionState) {
+	n := 0
+	for _, c := range r.Cookies() {
+		if c.Name == SessionCookie {
+			n++
+		}
+	}
+	if n != 1 {
+		return Session{}, NoSession
+	}
 	sess, err := s.store.New(r, SessionCookie)
 	if err != nil || sess.IsNew {
 		return Session{}, NoSession
@@ -91,6 +121,9 @@ func (s *Sessions) Load(r *http.Request, fingerprint string) (Session, SessionSt
 	}
 	if v.ID == "" || v.Fingerprint == "" {
 		return Session{}, NoSession
+	}
+	if s.Ledger != nil && s.Ledger.Ended(v.ID) {
+		return v, LoggedOut
 	}
 	if v.Fingerprint != fingerprint {
 		return v, OtherCard
@@ -130,6 +163,18 @@ func (s *Sessions) Touch(w http.ResponseWriter, r *http.Request, v Session) erro
 	}
 	v.SeenAt = now
 	return s.save(w, r, v)
+}
+
+// Revoke ends a session on the server: every copy of its cookie, wherever it is, is LoggedOut from now
+// on. The portal calls it on logout and when the cookie turns up with another card.
+func (s *Sessions) Revoke(ctx context.Context, v Session) error {
+	if s.Ledger == nil || v.ID == "" {
+		return nil
+	}
+	if err := s.Ledger.End(ctx, v.ID, v.LoginAt.Add(s.Absolute)); err != nil {
+		return fmt.Errorf("auth: end session: %w", err)
+	}
+	return nil
 }
 
 // End closes the session. With loggedOut the browser keeps a marker, so that the next page says "you are
@@ -180,6 +225,10 @@ func randomID() string {
 	return hex.EncodeToString(b)
 }
 
+// MaxSessionKeyPairs is how many key pairs the keys file keeps: the newest, which signs, and the older
+// ones, which still read the cookies they signed.
+const MaxSessionKeyPairs = 3
+
 // sessionKeyFile is the JSON layout of session.keys_file: key pairs newest first.
 type sessionKeyFile struct {
 	Keys []sessionKeyPair `json:"keys"`
@@ -191,8 +240,9 @@ type sessionKeyPair struct {
 }
 
 // LoadOrCreateSessionKeys reads the session keys, creating the file with one fresh pair on first run.
-// Rotation: put a new pair first in the file and restart; cookies made with older pairs stay readable
-// until the pair is removed.
+// Rotation (RotateSessionKeys, the command `keys rotate`): a new pair goes first in the file; a running
+// portal reads the file only when it starts, so it signs with the new pair after a restart, and cookies
+// made with older pairs stay readable until their pair drops out of the file.
 func LoadOrCreateSessionKeys(path string) ([][]byte, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -224,7 +274,8 @@ func LoadOrCreateSessionKeys(path string) ([][]byte, error) {
 }
 
 // RotateSessionKeys puts a newly generated key pair in front of the existing ones (creating the file when
-// needed) and keeps at most three pairs, so that sessions survive one rotation.
+// needed) and keeps at most MaxSessionKeyPairs pairs, so that sessions survive a rotation: a cookie signed
+// with a pair is readable until two more rotations have pushed that pair out.
 func RotateSessionKeys(path string) error {
 	var f sessionKeyFile
 	if data, err := os.ReadFile(path); err == nil {
@@ -241,8 +292,8 @@ func RotateSessionKeys(path string) error {
 	}
 	pair := sessionKeyPair{base64.StdEncoding.EncodeToString(hash), base64.StdEncoding.EncodeToString(block)}
 	f.Keys = append([]sessionKeyPair{pair}, f.Keys...)
-	if len(f.Keys) > 3 {
-		f.Keys = f.Keys[:3]
+	if len(f.Keys) > MaxSessionKeyPairs {
+		f.Keys = f.Keys[:MaxSessionKeyPairs]
 	}
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
@@ -251,7 +302,29 @@ func RotateSessionKeys(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("auth: session keys: %w", err)
 	}
-	if err := os.WriteFile(path, append(data, '\n'), 0o600); err != nil {
+	// Written beside the old file and renamed over it, so that a crash halfway leaves the old keys, never
+	// a truncated file that would log everybody out.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".session-keys-*")
+	if err != nil {
+		return fmt.Errorf("auth: session keys: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("auth: session keys: %w", err)
+	}
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("auth: session keys: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("auth: session keys: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("auth: session keys: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("auth: session keys: %w", err)
 	}
 	return nil

@@ -1,8 +1,10 @@
 package auth
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -138,5 +140,89 @@ func TestTouchRenewsTheCookieOnlyWhenActivityIsStale(t *testing.T) {
 		if got := len(rec.Result().Cookies()) > 0; got != tt.cookie {
 			t.Errorf("touch %s after the recorded activity: new cookie %v, want %v", tt.later, got, tt.cookie)
 		}
+	}
+}
+
+// memoryLedger is a SessionLedger for the tests of this package.
+type memoryLedger map[string]time.Time
+
+func (l memoryLedger) Ended(id string) bool { _, ok := l[id]; return ok }
+func (l memoryLedger) End(_ context.Context, id string, until time.Time) error {
+	l[id] = until
+	return nil
+}
+
+func TestRevokedSessionStaysLoggedOutInEveryCopyOfItsCookie(t *testing.T) {
+	keys, _ := LoadOrCreateSessionKeys(filepath.Join(t.TempDir(), "k"))
+	ledger := memoryLedger{}
+	s := NewSessions(keys, time.Hour, 12*time.Hour)
+	s.Ledger = ledger
+	rec := httptest.NewRecorder()
+	v, err := s.Start(rec, httptest.NewRequest(http.MethodGet, "/", nil), Session{UZI: "1", Fingerprint: "fp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyOf := func() *http.Request {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		for _, c := range rec.Result().Cookies() {
+			req.AddCookie(c)
+		}
+		return req
+	}
+	if _, state := s.Load(copyOf(), "fp"); state != Active {
+		t.Fatalf("before revocation: %v", state)
+	}
+	if err := s.Revoke(context.Background(), v); err != nil {
+		t.Fatal(err)
+	}
+	if until := ledger[v.ID]; !until.Equal(v.LoginAt.Add(12 * time.Hour)) {
+		t.Errorf("ledger keeps the session until %v, want its absolute timeout", until)
+	}
+	if _, state := s.Load(copyOf(), "fp"); state != LoggedOut {
+		t.Fatalf("a copy of a revoked session's cookie: %v", state)
+	}
+}
+
+func TestTwoSessionCookiesAreNoSession(t *testing.T) {
+	keys, _ := LoadOrCreateSessionKeys(filepath.Join(t.TempDir(), "k"))
+	s := NewSessions(keys, time.Hour, time.Hour)
+	rec := httptest.NewRecorder()
+	if _, err := s.Start(rec, httptest.NewRequest(http.MethodGet, "/", nil), Session{UZI: "1", Fingerprint: "fp"}); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	for _, c := range rec.Result().Cookies() {
+		req.AddCookie(c)
+		req.AddCookie(c)
+	}
+	if _, state := s.Load(req, "fp"); state != NoSession {
+		t.Fatalf("two session cookies gave state %v", state)
+	}
+}
+
+func TestRotationKeepsThreePairsAndForgetsTheOldest(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "session.keys")
+	first, err := LoadOrCreateSessionKeys(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range MaxSessionKeyPairs {
+		if err := RotateSessionKeys(path); err != nil {
+			t.Fatal(err)
+		}
+		keys, err := LoadOrCreateSessionKeys(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := 2 * min(i+2, MaxSessionKeyPairs); len(keys) != want {
+			t.Fatalf("after %d rotations: %d keys, want %d", i+1, len(keys), want)
+		}
+		_, state := roundTrip(t, NewSessions(first, time.Hour, time.Hour), NewSessions(keys, time.Hour, time.Hour), Session{UZI: "1", Fingerprint: "fp"}, "fp")
+		if stillThere := i+1 < MaxSessionKeyPairs; (state == Active) != stillThere {
+			t.Fatalf("after %d rotations a cookie of the first pair is %v", i+1, state)
+		}
+	}
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("keys file mode %v, %v", info.Mode(), err)
 	}
 }

@@ -44,6 +44,8 @@ type Config struct {
 	Access     AccessConfig     `json:"access"`
 	Audit      AuditConfig      `json:"audit"`
 	Ops        OpsConfig        `json:"ops"`
+	Screens    ScreensConfig    `json:"screens"`
+	Limits     LimitsConfig     `json:"limits"`
 	DevPKI     DevPKIConfig     `json:"dev_pki"`
 }
 
@@ -183,6 +185,46 @@ func (o OpsConfig) Disabled() bool {
 	return a == "" || strings.EqualFold(a, "off")
 }
 
+// ScreensConfig tunes the provider's screens: what "recently discharged" means on the start page, and
+// how many patient searches one provider may do per minute (a search by BSN and birth date must not
+// become a way to try BSNs in bulk).
+type ScreensConfig struct {
+	// RecentDischargeDays is how many days back the start page's filter "recently discharged" looks.
+	RecentDischargeDays int `json:"recent_discharge_days"`
+	// SearchesPerMinute bounds the patient searches of one provider (by UZI number) per minute; more
+	// are refused with a "too many searches" page and logged.
+	SearchesPerMinute int `json:"searches_per_minute"`
+}
+
+// LimitsConfig bounds what one client can make the portal do: how long it may take over a handshake and
+// a request (a client that sends its headers a byte at a time must not hold a connection for ever), how
+// large a request may be, and how many refused logins one card or one address may cause per minute (each
+// refusal is a durable write to the access log, which must not be anyone's to fill).
+type LimitsConfig struct {
+	// HandshakeTimeout bounds one TLS handshake.
+	HandshakeTimeout Duration `json:"handshake_timeout"`
+	// ReadHeaderTimeout bounds reading a request's line and headers.
+	ReadHeaderTimeout Duration `json:"read_header_timeout"`
+	// ReadTimeout bounds reading a whole request, body included.
+	ReadTimeout Duration `json:"read_timeout"`
+	// WriteTimeout bounds writing the response (from the end of the request's headers).
+	WriteTimeout Duration `json:"write_timeout"`
+	// IdleTimeout is how long a kept-alive connection may wait for its next request.
+	IdleTimeout Duration `json:"idle_timeout"`
+	// MaxHeaderBytes bounds the request line and headers together.
+	MaxHeaderBytes int `json:"max_header_bytes"`
+	// MaxBodyBytes bounds a request body; the portal's forms are small.
+	MaxBodyBytes int `json:"max_body_bytes"`
+	// MaxFormFields bounds the number of fields of a submitted form.
+	MaxFormFields int `json:"max_form_fields"`
+	// RefusedLoginsPerMinute bounds the refused logins of one certificate per minute; beyond it the card
+	// gets the "too many refused logins" page and the refusals are no longer written one by one.
+	RefusedLoginsPerMinute int `json:"refused_logins_per_minute"`
+	// RefusedLoginsPerAddressPerMinute does the same per client address, which a practice's providers may
+	// share behind one router: it is higher.
+	RefusedLoginsPerAddressPerMinute int `json:"refused_logins_per_address_per_minute"`
+}
+
 // DevPKIConfig switches on the development UZI-register: the portal then serves the development CA's
 // CRLs over plain HTTP on CRLAddr, the address the development cards name as CRL distribution point.
 type DevPKIConfig struct {
@@ -233,6 +275,22 @@ func Default(dataDir string) Config {
 		},
 		Ops: OpsConfig{
 			Addr: "127.0.0.1:9090",
+		},
+		Screens: ScreensConfig{
+			RecentDischargeDays: 14,
+			SearchesPerMinute:   10,
+		},
+		Limits: LimitsConfig{
+			HandshakeTimeout:                 Duration{Duration: 10 * time.Second},
+			ReadHeaderTimeout:                Duration{Duration: 10 * time.Second},
+			ReadTimeout:                      Duration{Duration: 30 * time.Second},
+			WriteTimeout:                     Duration{Duration: 60 * time.Second},
+			IdleTimeout:                      Duration{Duration: time.Minute},
+			MaxHeaderBytes:                   32 << 10,
+			MaxBodyBytes:                     64 << 10,
+			MaxFormFields:                    100,
+			RefusedLoginsPerMinute:           10,
+			RefusedLoginsPerAddressPerMinute: 60,
 		},
 		DevPKI: DevPKIConfig{
 			Enabled: true,

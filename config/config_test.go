@@ -82,6 +82,8 @@ func TestLoadNamesTheBadKey(t *testing.T) {
 		{"tls version", `{"tls": {"min_version": "1.0"}}`, nil, "tls.min_version"},
 		{"audit retention zero", `{"audit": {"retention_years": 0}}`, nil, "audit.retention_years"},
 		{"audit retention env", `{}`, map[string]string{"ZVP_AUDIT_RETENTION_YEARS": "vijf"}, "audit.retention_years"},
+		{"recent discharge days zero", `{"screens": {"recent_discharge_days": 0}}`, nil, "screens.recent_discharge_days"},
+		{"searches per minute env", `{}`, map[string]string{"ZVP_SCREENS_SEARCHES_PER_MINUTE": "0"}, "screens.searches_per_minute"},
 		{"env bool", `{}`, map[string]string{"ZVP_UZI_ADMIT_EMPLOYEE_CARDS": "ja"}, "ZVP_UZI_ADMIT_EMPLOYEE_CARDS"},
 		{"env duration", `{}`, map[string]string{"ZVP_REVOCATION_REFRESH": "hourly"}, "revocation.refresh"},
 		{"ops addr without port", `{"ops": {"addr": "localhost"}}`, nil, "ops.addr"},

@@ -127,6 +127,13 @@ func (c Config) Validate() error {
 			bad("ops.addr", "must differ from addr: the operations listener is plain HTTP beside the portal")
 		}
 	}
+	if c.Screens.RecentDischargeDays < 1 || c.Screens.RecentDischargeDays > 365 {
+		bad("screens.recent_discharge_days", "must be a number of days from 1 to 365, not %d", c.Screens.RecentDischargeDays)
+	}
+	if c.Screens.SearchesPerMinute < 1 || c.Screens.SearchesPerMinute > 1000 {
+		bad("screens.searches_per_minute", "must be from 1 to 1000, not %d", c.Screens.SearchesPerMinute)
+	}
+	c.Limits.validate(bad)
 	if c.DevPKI.Enabled {
 		if err := checkHostPort(c.DevPKI.CRLAddr); err != nil {
 			bad("dev_pki.crl_addr", "%v", err)
@@ -189,5 +196,43 @@ func (a AccessConfig) validate(bad func(key, format string, args ...any)) {
 	}
 	if n := a.Emergency.MinReasonLength; n < 10 || n > 500 {
 		bad("access.emergency.min_reason_length", "must be from 10 to 500 characters, not %d", n)
+	}
+}
+
+// validate checks the request limits; bad reports a problem under its key. The bounds keep an operator
+// from switching a limit off by accident (a zero timeout means "no timeout" to net/http).
+func (l LimitsConfig) validate(bad func(key, format string, args ...any)) {
+	for _, d := range []struct {
+		key      string
+		value    time.Duration
+		min, max time.Duration
+	}{
+		{"limits.handshake_timeout", l.HandshakeTimeout.Duration, 100 * time.Millisecond, time.Minute},
+		{"limits.read_header_timeout", l.ReadHeaderTimeout.Duration, 100 * time.Millisecond, time.Minute},
+		{"limits.read_timeout", l.ReadTimeout.Duration, 100 * time.Millisecond, 10 * time.Minute},
+		{"limits.write_timeout", l.WriteTimeout.Duration, time.Second, 10 * time.Minute},
+		{"limits.idle_timeout", l.IdleTimeout.Duration, time.Second, time.Hour},
+	} {
+		if d.value < d.min || d.value > d.max {
+			bad(d.key, "must be from %s to %s, not %s", d.min, d.max, d.value)
+		}
+	}
+	if l.ReadHeaderTimeout.Duration > l.ReadTimeout.Duration {
+		bad("limits.read_header_timeout", "must not be longer than limits.read_timeout")
+	}
+	for _, n := range []struct {
+		key      string
+		value    int
+		min, max int
+	}{
+		{"limits.max_header_bytes", l.MaxHeaderBytes, 4 << 10, 1 << 20},
+		{"limits.max_body_bytes", l.MaxBodyBytes, 4 << 10, 10 << 20},
+		{"limits.max_form_fields", l.MaxFormFields, 10, 10000},
+		{"limits.refused_logins_per_minute", l.RefusedLoginsPerMinute, 1, 1000},
+		{"limits.refused_logins_per_address_per_minute", l.RefusedLoginsPerAddressPerMinute, 1, 10000},
+	} {
+		if n.value < n.min || n.value > n.max {
+			bad(n.key, "must be from %d to %d, not %d", n.min, n.max, n.value)
+		}
 	}
 }

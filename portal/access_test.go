@@ -330,9 +330,16 @@ func TestRefusedConsentBlocksEmergencyAccess(t *testing.T) {
 	if created.Event != "emergency_access" || created.Outcome != "success" || !created.Emergency || created.Detail != reason || created.PatientBSN != consenting.BSN {
 		t.Errorf("emergency log record %+v", created)
 	}
+	if want := fmt.Sprintf("/patients/%d?emergency=created", consenting.ID); resp.Header.Get("Location") != want {
+		t.Fatalf("the emergency procedure leads to %q, want the dossier %q", resp.Header.Get("Location"), want)
+	}
 	resp = specialist.Get(t, resp.Header.Get("Location"))
-	if resp.Status != http.StatusOK || !strings.Contains(resp.Body, "via de noodprocedure") || decisionRow(t, resp.Body, "Brieven (ook ontslagbrieven)") != "allowed" {
+	if resp.Status != http.StatusOK || !strings.Contains(resp.Body, "via de noodprocedure") || !strings.Contains(resp.Body, "U heeft nu toegang via de noodprocedure") {
 		t.Fatalf("after the emergency procedure: %d\n%s", resp.Status, resp.Body)
+	}
+	resp = specialist.Get(t, path)
+	if resp.Status != http.StatusOK || decisionRow(t, resp.Body, "Brieven (ook ontslagbrieven)") != "allowed" {
+		t.Fatalf("access page after the emergency procedure: %d\n%s", resp.Status, resp.Body)
 	}
 	if rec := lastRecord(t, w.env); rec.Event != "view" || !rec.Emergency {
 		t.Errorf("a view on an emergency basis is not flagged: %+v", rec)
@@ -504,7 +511,10 @@ func TestAdministrationIsForAdministratorsOnly(t *testing.T) {
 		t.Error("a provider's menu links to the administration")
 	}
 	admin := w.env.Client(t, devpki.CardAdmin)
-	if resp := admin.Get(t, "/"); !strings.Contains(resp.Body, `href="/admin"`) {
+	if resp := admin.Get(t, "/"); resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != "/admin" {
+		t.Errorf("the administrator's start page is not the administration: %d %s", resp.Status, resp.Header.Get("Location"))
+	}
+	if resp := admin.Get(t, "/admin"); !strings.Contains(resp.Body, `href="/admin"`) {
 		t.Error("the administrator's menu lacks the administration")
 	}
 	// The administrator's forms need the CSRF token too.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -96,12 +95,12 @@ func (s *Server) accessLogAdmin(c echo.Context) error {
 // before it is shown.
 func (s *Server) patientAccessReport(c echo.Context) error {
 	form := reportForm{
-		BSN:  strings.TrimSpace(c.FormValue("bsn")),
-		From: strings.TrimSpace(c.FormValue("from")),
-		To:   strings.TrimSpace(c.FormValue("to")),
-		By:   strings.TrimSpace(c.FormValue("by")),
+		BSN:  formValue(c, "bsn"),
+		From: formValue(c, "from"),
+		To:   formValue(c, "to"),
+		By:   formValue(c, "by"),
 	}
-	format := c.FormValue("format")
+	format := formValue(c, "format")
 	if format == "" {
 		format = FormatScreen
 	}

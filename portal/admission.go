@@ -120,12 +120,30 @@ func newIPWindowLimiter(max int, window time.Duration) *ipWindowLimiter {
 
 // allow counts one event for key and reports whether it is within the limit.
 func (l *ipWindowLimiter) allow(key string, now time.Time) bool {
+	return l.count(key, now) <= l.max
+}
+
+// count counts one event for key and returns how many the window holds now, this one included.
+func (l *ipWindowLimiter) count(key string, now time.Time) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.roll(now)
+	l.counts[key]++
+	return l.counts[key]
+}
+
+// over reports, without counting, whether key has already gone beyond the limit in this window.
+func (l *ipWindowLimiter) over(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.roll(now)
+	return l.counts[key] > l.max
+}
+
+// roll starts a new window when the current one is over (or the clock went back).
+func (l *ipWindowLimiter) roll(now time.Time) {
 	if now.Sub(l.start) >= l.window || now.Before(l.start) {
 		l.start = now
 		clear(l.counts)
 	}
-	l.counts[key]++
-	return l.counts[key] <= l.max
 }

@@ -117,7 +117,7 @@ func TestAdmissionOfTheDemoCards(t *testing.T) {
 		{devpki.CardElderlyCarePhysician, http.StatusOK, "", "84056789"},
 		{devpki.CardNurse, http.StatusOK, "", "91067890"},
 		{devpki.CardSpecialist, http.StatusOK, "", "03012345"},
-		{devpki.CardAdmin, http.StatusOK, "", ""}, // an administrator's N card: hospital staff, no AGB code
+		{devpki.CardAdmin, http.StatusSeeOther, "", ""}, // an administrator's N card: hospital staff, no AGB code; starts at /admin
 		{devpki.CardCompanyDoctor, http.StatusForbidden, auth.ReasonRoleNeverAdmitted, ""},
 		{devpki.CardInsuranceDoctor, http.StatusForbidden, auth.ReasonRoleNeverAdmitted, ""},
 		{devpki.CardEmployee, http.StatusForbidden, auth.ReasonCardTypeRefused, ""},
@@ -507,7 +507,7 @@ func TestEndedRegistrationLocksTheProviderOut(t *testing.T) {
 	// The refusal page has no form; take the CSRF token from its cookie, as a crafted request would.
 	token := ""
 	for _, ck := range again.Cookies() {
-		if ck.Name == "zvp_csrf" {
+		if ck.Name == portal.CSRFCookie {
 			token = ck.Value
 		}
 	}
@@ -526,7 +526,7 @@ func TestAGBRegisterUnavailableRefuses(t *testing.T) {
 	if resp.Status != http.StatusServiceUnavailable || !strings.Contains(resp.Body, title("nl", "agb.register-unavailable")) {
 		t.Fatalf("status %d\n%s", resp.Status, resp.Body)
 	}
-	if resp := env.Client(t, devpki.CardAdmin).Get(t, "/"); resp.Status != http.StatusOK {
+	if resp := env.Client(t, devpki.CardAdmin).Get(t, "/"); resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != "/admin" {
 		t.Errorf("administrator (no AGB needed): %d", resp.Status)
 	}
 }

@@ -44,7 +44,7 @@ func (s *Server) agbCode(c echo.Context) error {
 // attempts and the admission policy give the refusal page. Every outcome goes to the access log.
 func (s *Server) submitAGBCode(c echo.Context) error {
 	p := c.Get(ctxProvider).(*auth.Provider)
-	typed := strings.TrimSpace(c.FormValue("agb"))
+	typed := formValue(c, "agb")
 	_, chain, _ := auth.ClientCertificate(c.Request())
 	err := s.admission.AcceptAGB(c.Request().Context(), p, chain, typed)
 	var refusal *auth.Refusal

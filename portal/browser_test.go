@@ -32,7 +32,7 @@ func TestBrowserStartPageLanguageLogoutAndLogin(t *testing.T) {
 		t.Fatalf("start page: status %d", status)
 	}
 	main := b.Text("main")
-	for _, want := range []string{"Welkom", "Anna de Vries", "900100001", "Huisarts"} {
+	for _, want := range []string{"Mijn patiënten", "Anna de Vries", "900100001", "Huisarts"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("start page lacks %q:\n%s", want, main)
 		}
@@ -49,7 +49,7 @@ func TestBrowserStartPageLanguageLogoutAndLogin(t *testing.T) {
 	if lang, _ := b.Attribute("html", "lang"); lang != "en" {
 		t.Errorf("after the switch html lang = %q, want en", lang)
 	}
-	if got := b.Text("main h1"); got != "Welcome" {
+	if got := b.Text("main h1"); got != "My patients" {
 		t.Errorf("English heading = %q", got)
 	}
 	if main := b.Text("main"); !strings.Contains(main, "General practitioner") || !strings.Contains(main, "900100001") {
@@ -201,7 +201,7 @@ func TestBrowserDossierComponents(t *testing.T) {
 	if got := browser.Eval[string](b, `document.querySelector("main h1").textContent`); got != "Maria Johanna de Vries" {
 		t.Errorf("banner heading %q", got)
 	}
-	if b.Count(`.tabs a[aria-current="page"]`) != 1 || b.Text(`.tabs a[aria-current="page"]`) != "Lab" {
+	if b.Count(`.tabs a[aria-current="page"]`) != 1 || b.Text(`.tabs a[aria-current="page"]`) != "Labuitslagen" {
 		t.Error("the current tab is not marked")
 	}
 	if n := b.Count(".lab-flag .visually-hidden"); n != 3 {
@@ -219,7 +219,7 @@ func TestBrowserDossierComponents(t *testing.T) {
 	// Keyboard: tabbing onto the current tab shows a visible focus ring.
 	browser.Eval[bool](b, `(document.querySelector('.tabs a[href="#medication"]').focus(), true)`)
 	b.Press(kb.Tab)
-	if f := b.Focused(); f.Text != "Lab" || f.OutlineStyle == "none" || f.OutlineWidth < 2 {
+	if f := b.Focused(); f.Text != "Labuitslagen" || f.OutlineStyle == "none" || f.OutlineWidth < 2 {
 		t.Errorf("focused tab %+v", f)
 	}
 

@@ -54,6 +54,13 @@ type PatientBanner struct {
 	Deceased        bool
 	DeceasedAt      *time.Time
 	TreatmentLimits []string
+	// Minor is set for a living patient under 18: who decides about consent (WGBO) and how a provider
+	// talks to the family depend on it, so the banner says it.
+	Minor bool
+	// AllergiesHidden and LimitsHidden leave out what the provider's role may not see: the allergy
+	// status belongs to the allergies category, the treatment limits to the summary.
+	AllergiesHidden bool
+	LimitsHidden    bool
 }
 
 // BannerClinical is what the banner shows beyond the patient record itself: allergies and active
@@ -103,6 +110,7 @@ func NewPatientBanner(p access.Patient, clinical BannerClinical, now time.Time) 
 		day = *p.DeceasedAt
 	}
 	b.Age = p.AgeOn(day.In(amsterdam))
+	b.Minor = !p.Deceased && b.Age < 18
 	return b
 }
 

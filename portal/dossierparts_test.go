@@ -265,7 +265,7 @@ func TestTabsPartial(t *testing.T) {
 		}
 		got = append(got, text(a)+"="+attr(a, "href")+current)
 	}
-	want := []string{"Samenvatting=/patients/7/summary", "Allergieën=/patients/7/allergies", "Medicatie=/patients/7/medication", "Lab=/patients/7/lab*page"}
+	want := []string{"Samenvatting=/patients/7/summary", "Allergieën=/patients/7/allergies", "Medicatie=/patients/7/medication", "Labuitslagen=/patients/7/lab*page"}
 	if !slices.Equal(got, want) {
 		t.Errorf("tabs %q, want %q", got, want)
 	}
@@ -273,7 +273,7 @@ func TestTabsPartial(t *testing.T) {
 		t.Error("not a list of four items")
 	}
 	en := renderPart(t, r, "tabs", "en", DossierTabs(access.Categories, access.Summary, func(c access.Category) string { return "#" + string(c) }))
-	if s := text(en); s != "Summary Encounters Problems Allergies Medication Lab Reports Letters Imaging" {
+	if s := text(en); s != "Summary Encounters Problems Allergies Medication Lab results Reports Letters Imaging" {
 		t.Errorf("English tabs %q", s)
 	}
 	// A hostile href from data is neutralised by html/template.

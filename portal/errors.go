@@ -41,6 +41,16 @@ func (s *Server) classify(err error) problem {
 		return problem{http.StatusServiceUnavailable, "error.audit_unavailable"}
 	case errors.Is(err, errNotAdministrator):
 		return problem{http.StatusForbidden, "admin.forbidden"}
+	case errors.Is(err, errCSRF):
+		return problem{http.StatusForbidden, "security.csrf"}
+	case errors.Is(err, errCrossSiteResource):
+		return problem{http.StatusForbidden, "security.cross_site"}
+	case errors.Is(err, errTooManyRefusals):
+		return problem{http.StatusTooManyRequests, "security.refused_logins"}
+	case errors.Is(err, errSearchRateLimited):
+		return problem{http.StatusTooManyRequests, "search.too_many"}
+	case errors.Is(err, errNoRoleScope):
+		return problem{http.StatusForbidden, "search.no_scope"}
 	case errors.Is(err, store.ErrNotFound):
 		return problem{http.StatusNotFound, "error.not_found"}
 	case errors.As(err, &he):
@@ -51,6 +61,8 @@ func (s *Server) classify(err error) problem {
 			return problem{http.StatusForbidden, "error.forbidden"}
 		case http.StatusRequestEntityTooLarge:
 			return problem{he.Code, "error.too_large"}
+		case http.StatusUnsupportedMediaType:
+			return problem{he.Code, "security.unsupported_form"}
 		case http.StatusTooManyRequests:
 			return problem{he.Code, "error.too_many"}
 		case http.StatusBadRequest:

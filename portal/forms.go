@@ -34,8 +34,12 @@ func pathID(c echo.Context, name string) (int64, error) {
 	return id, nil
 }
 
-// formValue is a form field with the surrounding spaces a paste brings along removed.
-func formValue(c echo.Context, name string) string { return strings.TrimSpace(c.FormValue(name)) }
+// formValue is a field of the submitted form body with the surrounding spaces a paste brings along
+// removed. It never reads the URL's query: a BSN put in a URL would end up in browser histories and
+// server logs, so a form that sends one there is not answered as if it had sent it properly.
+func formValue(c echo.Context, name string) string {
+	return strings.TrimSpace(c.Request().PostFormValue(name))
+}
 
 // parseDay reads a date field (YYYY-MM-DD, what <input type="date"> sends) as the start of that day in
 // Amsterdam.

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -59,7 +60,16 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 			return s.views.render(c, http.StatusUnauthorized, "signed_out", s.page(c, key+".title", key))
 		case auth.LoggedOut:
 			return s.views.render(c, http.StatusUnauthorized, "signed_out", s.page(c, "session.logged_out.title", "session.logged_out"))
-		default: // NoSession, OtherCard: a card without a session of its own logs in afresh.
+		case auth.OtherCard:
+			// The cookie was issued to another card: the card in the reader changed, or the cookie was
+			// copied. Either way that session must not live on; the card present logs in afresh.
+			s.logger.Warn("session cookie presented with another card: session ended", "session_fingerprint", sess.Fingerprint,
+				"card_fingerprint", p.Fingerprint, "uzi", p.UZINumber, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			if err := s.sessions.Revoke(c.Request().Context(), sess); err != nil {
+				return err
+			}
+			return s.startSession(c, p, next)
+		default: // NoSession: a card without a session of its own logs in afresh.
 			return s.startSession(c, p, next)
 		}
 	}
@@ -68,6 +78,10 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 // startSession admits the card (the admission rules decide), logs the login and issues a new session. A
 // card without an AGB code (on the card or linked earlier) is sent to the first-entry page.
 func (s *Server) startSession(c echo.Context, p *auth.Provider, next echo.HandlerFunc) error {
+	// A card refused again and again within the minute is not admitted anew until the minute is over.
+	if s.refusedByCard.over(p.Fingerprint, s.now()) {
+		return s.tooManyRefusals(c, *p, p.Fingerprint, "", false)
+	}
 	if err := s.admit(c, p); err != nil {
 		if errors.Is(err, auth.ErrAGBNeeded) {
 			return c.Redirect(http.StatusSeeOther, agbCodePath)
@@ -104,6 +118,12 @@ func (s *Server) admit(c echo.Context, p *auth.Provider) error {
 
 // refuseLogin writes the refusal to the access log and returns it for the error page. When even the log
 // cannot be written, that failure is what the provider sees.
+//
+// Refusals are counted per certificate and per client address (limits.refused_logins_per_minute and
+// limits.refused_logins_per_address_per_minute): each is a durable write, and a client that repeats a
+// refused request must not be able to fill the append-only log. Beyond the limit the client gets the
+// "too many refused logins" page (429); the first refusal beyond it is written as `rate-limited`, the rest
+// only to the server log, until the minute is over.
 func (s *Server) refuseLogin(c echo.Context, p auth.Provider, refusal error) error {
 	reason := refusal.Error()
 	if r, ok := refusal.(*auth.Refusal); ok {
@@ -113,6 +133,13 @@ func (s *Server) refuseLogin(c echo.Context, p auth.Provider, refusal error) err
 	if leaf, _, err := auth.ClientCertificate(c.Request()); err == nil {
 		fingerprint = auth.Fingerprint(leaf)
 	}
+	now := s.now()
+	byCard := s.refusedByCard.count(fingerprint, now)
+	byAddr := s.refusedByAddr.count(c.RealIP(), now)
+	if byCard > s.refusedByCard.max || byAddr > s.refusedByAddr.max {
+		first := byCard == s.refusedByCard.max+1 || byAddr == s.refusedByAddr.max+1
+		return s.tooManyRefusals(c, p, fingerprint, reason, first)
+	}
 	who := audit.Actor{User: auditUser(p), Source: s.auditSource(c, fingerprint)}
 	if err := s.audit.Append(c.Request().Context(), who.LoginRefused(reason, refusal.Error())); err != nil {
 		return err
@@ -120,16 +147,54 @@ func (s *Server) refuseLogin(c echo.Context, p auth.Provider, refusal error) err
 	return refusal
 }
 
-// login starts a new session on the provider's explicit request (after a logout or a timeout).
+// errTooManyRefusals answers a card or address that was refused too often within the minute.
+var errTooManyRefusals = errors.New("too many refused logins")
+
+// tooManyRefusals answers 429 to a card or address over its refusal limit. The first refusal beyond the
+// limit goes to the access log (reason rate-limited, with the refusal it replaced), so that the attempt
+// leaves a trace there; every one goes to the server log.
+func (s *Server) tooManyRefusals(c echo.Context, p auth.Provider, fingerprint, reason string, first bool) error {
+	s.logger.Warn("login refused: too many refused logins", "reason", reason, "fingerprint", fingerprint,
+		"remote", c.RealIP(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	if first {
+		who := audit.Actor{User: auditUser(p), Source: s.auditSource(c, fingerprint)}
+		detail := fmt.Sprintf("more than %d refused logins of this card or %d of this address within a minute; last refusal: %s",
+			s.refusedByCard.max, s.refusedByAddr.max, reason)
+		if err := s.audit.Append(c.Request().Context(), who.LoginRefused(reasonRateLimited, detail)); err != nil {
+			return err
+		}
+	}
+	c.Response().Header().Set("Retry-After", "60")
+	return errTooManyRefusals
+}
+
+// reasonRateLimited is the access log's reason for a request refused by a rate limit.
+const reasonRateLimited = "rate-limited"
+
+// login starts a new session on the provider's explicit request (after a logout or a timeout). A session
+// the browser still holds is ended first: logging in renews the session, and a copy of the old cookie must
+// not outlive it.
 func (s *Server) login(c echo.Context) error {
 	p := c.Get(ctxProvider).(*auth.Provider)
+	if sess, _ := s.sessions.Load(c.Request(), p.Fingerprint); sess.ID != "" {
+		if err := s.sessions.Revoke(c.Request().Context(), sess); err != nil {
+			return err
+		}
+	}
 	return s.startSession(c, p, func(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/")
 	})
 }
 
-// logout ends the session; the browser keeps a marker so that the card is not logged straight in again.
+// logout ends the session, on the server too: a copy of the cookie taken before is worthless afterwards.
+// The browser keeps a marker so that the card is not logged straight in again.
 func (s *Server) logout(c echo.Context) error {
+	p := c.Get(ctxProvider).(*auth.Provider)
+	if sess, _ := s.sessions.Load(c.Request(), p.Fingerprint); sess.ID != "" {
+		if err := s.sessions.Revoke(c.Request().Context(), sess); err != nil {
+			return err
+		}
+	}
 	if err := s.sessions.End(c.Response(), c.Request(), true); err != nil {
 		return err
 	}

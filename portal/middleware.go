@@ -5,11 +5,9 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"zorgverlenersportaal/views"
 )
@@ -50,8 +48,9 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// securityHeaders sets the headers of DESIGN.md §7 on every response. Everything but the static files is
-// "no-store": a page with patient data must never land in a browser or proxy cache.
+// securityHeaders sets the headers of DESIGN.md §7 on every response. Every response is "no-store" (a
+// page with patient data must never land in a browser or proxy cache); only a static file that is found
+// replaces it with public caching (staticFile), so that not even an error under /static/ is cached.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
@@ -63,10 +62,8 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
-			h.Set("Cache-Control", "no-store")
-			h.Set("Pragma", "no-cache")
-		}
+		h.Set("Cache-Control", "no-store")
+		h.Set("Pragma", "no-cache")
 		return next(c)
 	}
 }
@@ -99,20 +96,6 @@ func validLang(l string) bool {
 		}
 	}
 	return false
-}
-
-// csrf protects every state-changing request with a token from a form field, bound to an HttpOnly,
-// Secure, SameSite=Strict cookie. Echo also refuses cross-site unsafe requests by Sec-Fetch-Site.
-func (s *Server) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:_csrf",
-		CookieName:     "zvp_csrf",
-		CookiePath:     "/",
-		CookieSecure:   true,
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteStrictMode,
-		ContextKey:     ctxCSRF,
-	})
 }
 
 // Keys of values that middleware hands to handlers through the echo context.

@@ -47,10 +47,6 @@ type monitor struct {
 	accessLogRecorded *zvpmetrics.CounterVec
 }
 
-// reasonRateLimited is the reason of a refused search record when the provider searched too often; the
-// search rate-limit counter looks for it.
-const reasonRateLimited = "rate-limited"
-
 func newMonitor() *monitor {
 	r := zvpmetrics.NewRegistry()
 	return &monitor{

@@ -27,6 +27,7 @@ func (s *Server) page(c echo.Context, titleKey string, data any) Page {
 	// The frame names the provider only inside a live session, never on a refusal or signed-out page.
 	if prov, ok := c.Get(ctxProvider).(*auth.Provider); ok && c.Get(ctxSession) != nil {
 		p.Provider = prov
+		p.SeesPatients = !s.policy.ScopeOf(prov.RoleCode).Empty()
 	}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	return p
@@ -34,10 +35,11 @@ func (s *Server) page(c echo.Context, titleKey string, data any) Page {
 
 // reloadPath is the address the language switch reloads. A page that answered a form (logout, login) has
 // no address of its own to fetch again, so the switch goes to the start page, which shows the right page
-// for the session's state.
+// for the session's state. An address that is not one of the portal's own in plain form goes to the start
+// page too (cleanPath): the link must never lead to another site.
 func reloadPath(r *http.Request) string {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return "/"
 	}
-	return r.URL.Path
+	return cleanPath(r.URL.Path)
 }

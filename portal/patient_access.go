@@ -31,6 +31,8 @@ type accessPage struct {
 	Emergency access.EmergencyCheck
 	Form      emergencyForm
 	Created   bool
+	// EmergencyPart is the emergency procedure's form as the shared partial shows it.
+	EmergencyPart emergencyPart
 }
 
 // emergencyForm is the emergency procedure's form: the provider confirms whom they mean (BSN and birth
@@ -66,11 +68,22 @@ func (s *Server) renderPatientAccess(c echo.Context, form emergencyForm, status 
 	if err != nil {
 		return err
 	}
+	return s.accessPage(c, facts, form, status, "")
+}
+
+// accessPage renders the access page of a patient whose facts are read, and logs the look. The dossier
+// answers with it (status 403) when nothing of the patient is open to the provider; category is then
+// the part of the dossier that was asked for, recorded with the refusal.
+func (s *Server) accessPage(c echo.Context, facts access.PatientFacts, form emergencyForm, status int, category access.Category) error {
+	prov := c.Get(ctxProvider).(*auth.Provider)
+	ctx := c.Request().Context()
 	now := s.now()
 	who := accessProvider(*prov)
-	page := accessPage{PatientID: id, Decisions: s.policy.DecideAll(who, facts, now), Form: form,
+	page := accessPage{PatientID: facts.Patient.ID, Decisions: s.policy.DecideAll(who, facts, now), Form: form,
 		Emergency: s.policy.CanRequestEmergency(who, facts, now), Created: c.QueryParam("emergency") == "created"}
 	page.Main = mainDecision(page.Decisions)
+	csrf, _ := c.Get(ctxCSRF).(string)
+	page.EmergencyPart = emergencyPart{PatientID: facts.Patient.ID, Check: page.Emergency, Form: form, CSRF: csrf}
 	var allowed []string
 	for _, d := range page.Decisions {
 		if d.Allowed {
@@ -95,6 +108,9 @@ func (s *Server) renderPatientAccess(c echo.Context, form emergencyForm, status 
 	}
 	if !page.Allowed {
 		rec.Outcome, rec.Reason, rec.Detail = audit.Refused, string(page.Main.Reason), "access basis; nothing allowed"
+		if category != "" {
+			rec.Category, rec.Detail = string(category), c.Request().URL.Path+"; nothing allowed"
+		}
 		if status == http.StatusOK {
 			status = http.StatusForbidden
 		}
@@ -131,6 +147,17 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The form confirms a BSN and birth date against a patient id, so it could be used to try them: it
+	// counts against the provider's searches (screens.searches_per_minute).
+	if !s.searches.allow(prov.UZINumber, s.now()) {
+		if err := s.audit.Append(ctx, audit.Record{Event: audit.EventEmergencyAccess, Outcome: audit.Refused, Reason: reasonRateLimited,
+			Emergency: true, User: auditUser(*prov), Source: s.auditSource(c, prov.Fingerprint),
+			Detail: fmt.Sprintf("emergency procedure for patient id %d", id)}); err != nil {
+			return err
+		}
+		s.logger.Warn("emergency procedure refused: rate limit", "uzi", prov.UZINumber, "limit_per_minute", s.cfg.Screens.SearchesPerMinute)
+		return errSearchRateLimited
+	}
 	facts, err := s.store.PatientFacts(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		if lerr := s.audit.Append(ctx, audit.Record{Event: audit.EventEmergencyAccess, Outcome: audit.Refused, Reason: "not-found",
@@ -146,16 +173,16 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	who := accessProvider(*prov)
 	form := emergencyForm{BSN: formValue(c, "bsn"), BirthDate: formValue(c, "birth_date"), Reason: formValue(c, "reason"), Errors: fieldErrors{}}
 	birth, ok := parseDay(form.BirthDate)
-	switch {
-	case !access.ValidBSN(form.BSN):
+	if !access.ValidBSN(form.BSN) {
 		form.Errors["bsn"] = "access.emergency.error.bsn"
-	case form.BSN != facts.Patient.BSN:
-		form.Errors["bsn"] = "access.emergency.error.mismatch"
 	}
-	switch {
-	case !ok:
+	if !ok {
 		form.Errors["birth_date"] = "access.emergency.error.birth_date"
-	case dayValue(birth) != facts.Patient.BirthDate.Format(time.DateOnly):
+	}
+	// A mismatch is reported on both fields alike: saying which of the two is wrong would let the BSN and
+	// the birth date be guessed one at a time.
+	if !form.Errors.Any() && (form.BSN != facts.Patient.BSN || dayValue(birth) != facts.Patient.BirthDate.Format(time.DateOnly)) {
+		form.Errors["bsn"] = "access.emergency.error.mismatch"
 		form.Errors["birth_date"] = "access.emergency.error.mismatch"
 	}
 	if err := s.policy.CheckEmergencyReason(form.Reason); err != nil {
@@ -200,5 +227,5 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/patients/%d/access?emergency=created", id))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/patients/%d?emergency=created", id))
 }

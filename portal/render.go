@@ -38,7 +38,10 @@ type Page struct {
 	Path      string
 	RequestID string
 	Now       time.Time
-	Data      any
+	// SeesPatients says whether the provider's role may see any patient data: only then does the menu
+	// offer the search.
+	SeesPatients bool
+	Data         any
 }
 
 func newRenderer() (*renderer, error) {
@@ -98,6 +101,18 @@ func (r *renderer) funcs() template.FuncMap {
 				return a, nil
 			}
 			return "", fmt.Errorf("no static file %s", p)
+		},
+		// word names a coded value in the reader's language (prefix "dossier.class", value "inpatient");
+		// a code the catalogue does not know is shown as it came, never as a missing-message marker.
+		"word": func(lang, prefix string, value any) string {
+			v := strings.TrimSpace(fmt.Sprint(value))
+			if v == "" {
+				return ""
+			}
+			if key := prefix + "." + v; r.catalog.Has(key) {
+				return r.catalog.T(lang, key)
+			}
+			return v
 		},
 		"date":     formatDate,
 		"datetime": formatDateTime,

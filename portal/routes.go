@@ -10,14 +10,18 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	e.IPExtractor = echo.ExtractIPDirect() // the portal faces providers directly; never trust X-Forwarded-For
-	e.Use(s.measure, s.requestID, middleware.Recover(), s.logRequests, s.securityHeaders, middleware.BodyLimit("1M"), s.language)
+	// Every response, error pages included, gets the security headers; another site's <img>, <script>,
+	// <iframe> or fetch() is refused before the card is even looked at (isolateResources); request bodies
+	// are bounded (limits.max_body_bytes).
+	e.Use(s.measure, s.requestID, middleware.Recover(), s.logRequests, s.securityHeaders, s.isolateResources, s.limitBody, s.language)
 
 	// Stylesheets, scripts and images: no patient data, no session needed (the TLS handshake still is).
 	e.GET("/static/*", s.staticFile)
 
 	// The card is identified, but no session is needed: logging in again and logging out, and the
-	// first-entry page that asks a provider whose card carries no AGB code for it.
-	card := e.Group("", s.identify, s.csrf())
+	// first-entry page that asks a provider whose card carries no AGB code for it. Every state-changing
+	// request below passes the CSRF check (csrf.go): same origin, and the form's token.
+	card := e.Group("", s.identify, s.csrf)
 	card.POST("/login", s.login)
 	card.POST("/logout", s.logout)
 	card.GET(agbCodePath, s.agbCode)
@@ -27,7 +31,29 @@ func (s *Server) routes() {
 	provider := card.Group("", s.requireSession)
 	provider.GET("/", s.home)
 
-	// Access to one patient: why the provider may see them and until when, and the emergency procedure.
+	// The provider's screens: the start page is "Mijn patiënten" (hospital staff go on to /admin); the
+	// search by BSN and birth date; the dossier, one address per permitted category, items by opaque id
+	// and always under their patient; a PDF on an address of its own.
+	provider.GET("/patients/search", s.showSearch)
+	provider.POST("/patients/search", s.searchPatient)
+	provider.GET("/patients/:id", s.showSummary)
+	provider.GET("/patients/:id/summary", s.showSummary)
+	provider.GET("/patients/:id/encounters", s.showEncounters)
+	provider.GET("/patients/:id/problems", s.showProblems)
+	provider.GET("/patients/:id/allergies", s.showAllergies)
+	provider.GET("/patients/:id/medication", s.showMedication)
+	provider.GET("/patients/:id/lab", s.showLab)
+	provider.GET("/patients/:id/lab/:rid", s.showLabTrend)
+	provider.GET("/patients/:id/reports", s.showReports)
+	provider.GET("/patients/:id/reports/:rid", s.showReport)
+	provider.GET("/patients/:id/reports/:rid/attachments/:aid", s.showReportFile)
+	provider.GET("/patients/:id/letters", s.showLetters)
+	provider.GET("/patients/:id/letters/:lid", s.showLetter)
+	provider.GET("/patients/:id/letters/:lid/attachments/:aid", s.showLetterFile)
+	provider.GET("/patients/:id/imaging", s.showImaging)
+
+	// Access to one patient: why the provider may see them and until when, per category, and the
+	// emergency procedure (the dossier and the search offer it when it is possible).
 	provider.GET("/patients/:id/access", s.showPatientAccess)
 	provider.POST("/patients/:id/emergency", s.requestEmergency)
 

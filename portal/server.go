@@ -19,6 +19,7 @@ import (
 	"zorgverlenersportaal/config"
 	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/audit"
+	"zorgverlenersportaal/portal/document"
 	"zorgverlenersportaal/portal/store"
 	"zorgverlenersportaal/uzi"
 )
@@ -40,6 +41,14 @@ type Server struct {
 	now        func() time.Time
 	handshakes *ipWindowLimiter
 	monitor    *monitor
+	// searches bounds the patient searches per provider (UZI number) and minute.
+	searches *ipWindowLimiter
+	// refusedByCard and refusedByAddr bound the refused logins per certificate fingerprint and per
+	// client address and minute.
+	refusedByCard *ipWindowLimiter
+	refusedByAddr *ipWindowLimiter
+	// documents makes letters and reports safe to show in a page.
+	documents *document.Sanitizer
 }
 
 // Option changes a dependency that New would otherwise build from the configuration; the portal itself
@@ -100,11 +109,17 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 		return nil, err
 	}
 	mon := newMonitor()
+	sessions := auth.NewSessions(keys, cfg.Session.IdleTimeout.Duration, cfg.Session.AbsoluteTimeout.Duration)
+	sessions.Now = o.now
+	sessions.Ledger, err = newSessionLedger(context.Background(), st, o.now)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:        cfg,
 		store:      st,
 		audit:      audit.NewWithOptions(st, audit.Options{Now: o.now, Written: mon.recordsWritten}),
-		sessions:   auth.NewSessions(keys, cfg.Session.IdleTimeout.Duration, cfg.Session.AbsoluteTimeout.Duration),
+		sessions:   sessions,
 		profile:    profile,
 		policy:     policy,
 		revocation: revocation,
@@ -116,8 +131,12 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 		now:        o.now,
 		handshakes: newIPWindowLimiter(handshakeLogsPerMinute, time.Minute),
 		monitor:    mon,
+		searches:   newIPWindowLimiter(cfg.Screens.SearchesPerMinute, time.Minute),
+		documents:  document.NewSanitizer(),
+
+		refusedByCard: newIPWindowLimiter(cfg.Limits.RefusedLoginsPerMinute, time.Minute),
+		refusedByAddr: newIPWindowLimiter(cfg.Limits.RefusedLoginsPerAddressPerMinute, time.Minute),
 	}
-	s.sessions.Now = o.now
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
@@ -138,21 +157,22 @@ func (s *Server) TLSConfig() *tls.Config { return s.tls }
 // refresh its CRLs.
 func (s *Server) Revocation() *auth.Revocation { return s.revocation }
 
-// handshakeTimeout bounds one TLS handshake, like ReadHeaderTimeout bounds the request that follows.
-const handshakeTimeout = 10 * time.Second
-
 // Serve answers mutual-TLS connections on ln until ctx ends, then shuts down gracefully: requests in
 // flight get ten seconds to finish. It performs the TLS handshakes itself (auth.HandshakeListener), so
 // that a refused handshake is logged with its reason, and keeps the CRLs fresh in the background.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	// The limits (limits.*) cut off clients that are slow on purpose: a handshake, the request's headers
+	// (a slowloris client sends them a byte at a time), the whole request, the response, and an idle
+	// kept-alive connection each get a bounded time; the request line and headers a bounded size.
+	lim := s.cfg.Limits
 	srv := &http.Server{
 		Handler:           s.echo,
 		TLSConfig:         s.tls,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		ReadHeaderTimeout: lim.ReadHeaderTimeout.Duration,
+		ReadTimeout:       lim.ReadTimeout.Duration,
+		WriteTimeout:      lim.WriteTimeout.Duration,
+		IdleTimeout:       lim.IdleTimeout.Duration,
+		MaxHeaderBytes:    lim.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.logger.With("component", "http").Handler(), slog.LevelWarn),
 	}
 	revCtx, stopRevocation := context.WithCancel(ctx)
@@ -160,7 +180,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.revocation.Run(revCtx)
 	// The listener gets its own copy of the TLS configuration: net/http adjusts srv.TLSConfig for HTTP/2
 	// while the listener may already be handshaking.
-	tlsLn := auth.HandshakeListener(ln, s.tls.Clone(), handshakeTimeout, s.handshakeRefused)
+	tlsLn := auth.HandshakeListener(ln, s.tls.Clone(), lim.HandshakeTimeout.Duration, s.handshakeRefused)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(tlsLn) }()
 	select {

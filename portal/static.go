@@ -28,5 +28,6 @@ func (s *Server) staticFile(c echo.Context) error {
 		ctype = "application/octet-stream"
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+	c.Response().Header().Del("Pragma")
 	return c.Blob(http.StatusOK, ctype, data)
 }

@@ -64,6 +64,9 @@ const (
 	ReasonOIDCACardTypeMismatch Reason = "oid-ca-card-type-mismatch"
 	// ReasonSerialNumberMismatch means the subject serialNumber is missing or differs from the UZI number.
 	ReasonSerialNumberMismatch Reason = "serial-number-mismatch"
+	// ReasonSubjectAmbiguous means the subject names the holder twice (two commonNames, surnames or
+	// givenNames): the name the portal shows and the one the AGB check compares could then differ.
+	ReasonSubjectAmbiguous Reason = "subject-ambiguous"
 	// ReasonUPNMismatch means the UPN is present but is not <UZI-nr>@<abonnee-nr>.
 	ReasonUPNMismatch Reason = "upn-mismatch"
 	// ReasonKeyUsage means the key usage is not exactly digitalSignature, typically because the provider chose
@@ -99,6 +102,7 @@ var reasonText = map[Reason]string{
 	ReasonOIDCANotAllowed:       "The certificate was issued by a UZI CA that this portal does not accept.",
 	ReasonOIDCACardTypeMismatch: "The issuing UZI CA does not issue this type of card.",
 	ReasonSerialNumberMismatch:  "The subject serialNumber does not equal the UZI number.",
+	ReasonSubjectAmbiguous:      "The certificate's subject holds a name (commonName, surname or givenName) more than once.",
 	ReasonUPNMismatch:           "The user principal name does not equal <UZI number>@<subscriber number>.",
 	ReasonKeyUsage:              "This is not the authentication certificate of the UZI card.",
 	ReasonExtKeyUsage:           "The certificate is not meant for client authentication.",
@@ -113,7 +117,7 @@ func Reasons() []Reason {
 		ReasonNotIA5String, ReasonUPNEncoding, ReasonMultipleUPNs, ReasonFieldCount, ReasonOIDCA,
 		ReasonVersion, ReasonUZINumber, ReasonCardType, ReasonSubscriberNumber, ReasonRole, ReasonAGBCode,
 		ReasonRoleCardTypeMismatch, ReasonCardTypeRefused, ReasonOIDCANotAllowed,
-		ReasonOIDCACardTypeMismatch, ReasonSerialNumberMismatch, ReasonUPNMismatch, ReasonKeyUsage,
+		ReasonOIDCACardTypeMismatch, ReasonSerialNumberMismatch, ReasonSubjectAmbiguous, ReasonUPNMismatch, ReasonKeyUsage,
 		ReasonExtKeyUsage, ReasonPolicy,
 	}
 }

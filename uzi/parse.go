@@ -12,6 +12,7 @@ import (
 // attributes rather than the single field pkix.Name keeps.
 var (
 	oidSurname      = asn1.ObjectIdentifier{2, 5, 4, 4}
+	oidCommonName   = asn1.ObjectIdentifier{2, 5, 4, 3}
 	oidSerialNumber = asn1.ObjectIdentifier{2, 5, 4, 5}
 	oidTitle        = asn1.ObjectIdentifier{2, 5, 4, 12}
 	oidGivenName    = asn1.ObjectIdentifier{2, 5, 4, 42}
@@ -70,6 +71,9 @@ func Parse(cert *x509.Certificate, p Profile) (Identity, error) {
 	}
 	if len(subject.SerialNumbers) != 1 || subject.SerialNumbers[0] != id.UZINumber {
 		return id, serialNumberMismatch(subject.SerialNumbers, id.UZINumber)
+	}
+	if len(subject.Repeated) > 0 {
+		return id, fail(ReasonSubjectAmbiguous, "the certificate's subject holds %s more than once.", strings.Join(subject.Repeated, " and "))
 	}
 	if names.HasUPN {
 		if want := id.UZINumber + "@" + id.SubscriberNumber; names.UPN != want {
@@ -162,10 +166,19 @@ func keyUsageNames(ku x509.KeyUsage) string {
 	return strings.Join(set, ", ")
 }
 
+// holderNames are the subject attributes that name the card's holder, each of which may occur once.
+var holderNames = []struct {
+	name string
+	oid  asn1.ObjectIdentifier
+}{{"commonName", oidCommonName}, {"surname", oidSurname}, {"givenName", oidGivenName}}
+
 // subjectFields is what Parse reads from the subject: the display fields and every serialNumber.
 type subjectFields struct {
 	CommonName, GivenName, Surname, Title, Organisation string
 	SerialNumbers                                       []string
+	// Repeated names the holder's name attributes (commonName, surname, givenName) that occur more than
+	// once: such a subject is refused, as it is unclear which name is the holder's.
+	Repeated []string
 }
 
 // readSubject reads the subject attributes by OID from all RDNs, because pkix.Name has no title, surname or
@@ -181,7 +194,15 @@ func readSubject(cert *x509.Certificate) subjectFields {
 	if len(cert.Subject.Organization) > 0 {
 		s.Organisation = cert.Subject.Organization[0]
 	}
+	counts := map[string]int{}
 	for _, a := range attrs {
+		for _, n := range holderNames {
+			if a.Type.Equal(n.oid) {
+				if counts[n.name]++; counts[n.name] == 2 {
+					s.Repeated = append(s.Repeated, n.name)
+				}
+			}
+		}
 		v, ok := a.Value.(string)
 		if !ok {
 			continue

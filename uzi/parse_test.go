@@ -3,6 +3,7 @@ package uzi
 import (
 	"bytes"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"reflect"
 	"slices"
@@ -234,6 +235,12 @@ func rejections() []rejection {
 		{name: "UZI number differs from serialNumber", cert: specCert(func(s *certSpec) { s.serials = []string{"123456789"} }), want: ReasonSerialNumberMismatch},
 		{name: "no subject serialNumber", cert: specCert(func(s *certSpec) { s.serials = nil }), want: ReasonSerialNumberMismatch},
 		{name: "two subject serialNumbers", cert: specCert(func(s *certSpec) { s.serials = []string{prodUZI, prodUZI} }), want: ReasonSerialNumberMismatch},
+		{name: "two surnames", cert: specCert(func(s *certSpec) {
+			s.extraNames = []pkix.AttributeTypeAndValue{{Type: oidSurname, Value: "Bakker"}}
+		}), want: ReasonSubjectAmbiguous},
+		{name: "two givenNames", cert: specCert(func(s *certSpec) {
+			s.extraNames = []pkix.AttributeTypeAndValue{{Type: oidGivenName, Value: "Carla"}}
+		}), want: ReasonSubjectAmbiguous},
 		{name: "UPN mismatch", cert: specCert(func(s *certSpec) { s.san = sanValue(upnName(prodUZI+"@11111111"), uziName(prodUZIName)) }), want: ReasonUPNMismatch},
 		{name: "signing certificate (nonRepudiation)", cert: specCert(func(s *certSpec) {
 			s.keyUsage = x509.KeyUsageContentCommitment

@@ -88,6 +88,8 @@ type certSpec struct {
 	title       string
 	surname     string
 	givenName   string
+	// extraNames are added to the subject after the attributes above (a second surname, say).
+	extraNames []pkix.AttributeTypeAndValue
 }
 
 // prodSpec is the production Z authentication certificate as the UZI-register issues it.
@@ -214,6 +216,7 @@ func issue(t testing.TB, s certSpec) *x509.Certificate {
 	for _, sn := range s.serials {
 		add(oidSerialNumber, sn)
 	}
+	subject.ExtraNames = append(subject.ExtraNames, s.extraNames...)
 
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,

@@ -34,7 +34,7 @@ type Command struct {
 
 // commands lists every subcommand; each file of this package adds its own in init order of the table.
 func commands() []Command {
-	cmds := []Command{serveCommand(), demoCommand(), pkiCommand(), consentCommand(), relationCommand(), agbCommand(), importCommand(), auditCommand(), genCommand(), loadCommand()}
+	cmds := []Command{serveCommand(), demoCommand(), pkiCommand(), consentCommand(), relationCommand(), agbCommand(), importCommand(), auditCommand(), keysCommand(), genCommand(), loadCommand()}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].Name < cmds[j].Name })
 	return cmds
 }

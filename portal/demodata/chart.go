@@ -97,13 +97,20 @@ func (c *chart) addPatient() {
 	if p.deceasedDaysAgo > 0 {
 		res.DeceasedDateTime = dt(c.at(p.deceasedDaysAgo, 4, 20))
 	}
+	c.b.add("Patient", c.patientID, res)
+	// The registered GP travels as a CareTeam rather than Patient.generalPractitioner, because only a
+	// CareTeam participant carries the date of registration that the screens show ("since ...").
+	var gp []tie
+	since := c.now.Sub(c.registeredSince())
 	if p.gp != "" {
-		res.GeneralPractitioner = append(res.GeneralPractitioner, *c.w.org(p.gp).ref())
+		gp = append(gp, tie{kind: access.RegisteredGP, org: p.gp, fromAgo: since})
 	}
 	if p.gpDoctor != "" {
-		res.GeneralPractitioner = append(res.GeneralPractitioner, *c.w.doc(p.gpDoctor).ref())
+		gp = append(gp, tie{kind: access.RegisteredGP, doctor: p.gpDoctor, fromAgo: since})
 	}
-	c.b.add("Patient", c.patientID, res)
+	if len(gp) > 0 {
+		c.careTeam("ingeschreven bij de huisartsenpraktijk", gp...)
+	}
 }
 
 // condition adds a problem; resolvedDaysAgo > 0 marks it resolved.
@@ -686,6 +693,16 @@ func (c *chart) consent(status access.ConsentStatus, by access.Registrant, chann
 
 // allCategories is every recipient category.
 var allCategories = access.RecipientCategories
+
+// registeredSince is when the patient registered with their GP practice: at birth for children, a
+// deterministic 3 to 19 years ago for adults (never before birth).
+func (c *chart) registeredSince() time.Time {
+	years := 3 + c.p.years%17
+	if years >= c.p.years {
+		return c.birth
+	}
+	return c.today.AddDate(-years, -(c.p.days % 12), 0)
+}
 
 // tie is one treatment relationship of the patient.
 type tie struct {

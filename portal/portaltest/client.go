@@ -85,6 +85,23 @@ func (c *Client) Do(method, path string, form url.Values) (*Response, error) {
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	return c.Send(req)
+}
+
+// NewRequest builds a request to a path of the portal, for tests that set their own headers, methods
+// and bodies; send it with Send.
+func (c *Client) NewRequest(t testing.TB, method, path string, body io.Reader) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, c.base+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// Send performs a request built by the test, with the client's card and cookies, and remembers the CSRF
+// token of the page it gets, as Do does.
+func (c *Client) Send(req *http.Request) (*Response, error) {
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		return nil, err
@@ -99,6 +116,25 @@ func (c *Client) Do(method, path string, form url.Values) (*Response, error) {
 		c.csrf = m[1]
 	}
 	return r, nil
+}
+
+// CSRF is the CSRF token of the last page that had a form.
+func (c *Client) CSRF() string { return c.csrf }
+
+// SetCookie puts a cookie in the client's jar for the portal, replacing one of the same name.
+func (c *Client) SetCookie(ck *http.Cookie) {
+	u, _ := url.Parse(c.base)
+	c.HTTP.Jar.SetCookies(u, []*http.Cookie{ck})
+}
+
+// Cookie returns the value of the cookie with this name that the client holds, or "".
+func (c *Client) Cookie(name string) string {
+	for _, ck := range c.Cookies() {
+		if ck.Name == name {
+			return ck.Value
+		}
+	}
+	return ""
 }
 
 // Cookies returns the cookies the client holds for the portal.

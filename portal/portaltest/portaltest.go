@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -24,8 +25,12 @@ import (
 	"zorgverlenersportaal/agb"
 	"zorgverlenersportaal/config"
 	"zorgverlenersportaal/portal"
+	"zorgverlenersportaal/portal/access"
+	"zorgverlenersportaal/portal/audit"
+	"zorgverlenersportaal/portal/demodata"
 	"zorgverlenersportaal/portal/devagb"
 	"zorgverlenersportaal/portal/devpki"
+	"zorgverlenersportaal/portal/fhir"
 	"zorgverlenersportaal/portal/store"
 )
 
@@ -40,12 +45,18 @@ var shared struct {
 // Main builds the shared development PKI with every card, runs the tests and cleans up. Call it from
 // TestMain: func TestMain(m *testing.M) { portaltest.Main(m) }.
 func Main(m *testing.M) {
+	os.Exit(Run(m))
+}
+
+// Run is Main without the exit: it returns the exit status, for a TestMain that has more to do after the
+// tests (such as printing a summary).
+func Run(m *testing.M) int {
 	code, err := run(m)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "portaltest:", err)
 		code = 1
 	}
-	os.Exit(code)
+	return code
 }
 
 func run(m *testing.M) (int, error) {
@@ -98,6 +109,16 @@ type Options struct {
 	EmptyAGBRegister bool
 	// Server passes options to portal.New, such as portal.WithClock.
 	Server []portal.Option
+	// DemoData imports the demo data set (portal/demodata, dated DemoNow or else now) through the FHIR
+	// import before the portal starts, so that the screens can be tested on the patients the demo
+	// shows. Find them with Env.Patient.
+	DemoData bool
+	// DemoNow is the moment the demo data set is generated for (zero: now).
+	DemoNow time.Time
+	// Bundles are FHIR R4 Bundles (JSON) imported through the FHIR import before the portal starts, after
+	// the demo data set when DemoData is set: a test's own patients, such as a malicious import file. A
+	// bundle that is rejected, whole or in part, fails the test.
+	Bundles [][]byte
 }
 
 // Env is one running test portal.
@@ -166,6 +187,11 @@ func Start(t testing.TB, opts Options) *Env {
 			t.Fatal(err)
 		}
 	}
+	if opts.DemoData || len(opts.Bundles) > 0 {
+		if err := importData(ctx, st, opts.DemoData, opts.DemoNow, opts.Bundles); err != nil {
+			t.Fatal(err)
+		}
+	}
 	logs := &SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := portal.New(cfg, st, logger, opts.Server...)
@@ -210,6 +236,44 @@ func Start(t testing.TB, opts Options) *Env {
 	return env
 }
 
+// importData imports the demo world (when demo is set) and the test's own bundles with an access log of
+// its own, closed before the portal's log starts writing, so that the chain has one writer at a time.
+func importData(ctx context.Context, st *store.Store, demo bool, at time.Time, bundles [][]byte) error {
+	if at.IsZero() {
+		at = time.Now()
+	}
+	log := audit.New(st)
+	defer log.Close()
+	im := fhir.NewImporter(st, log)
+	im.User = audit.User{Name: "portaltest demo data"}
+	im.Now = func() time.Time { return at }
+	if demo {
+		if _, err := demodata.Import(ctx, im, at); err != nil {
+			return fmt.Errorf("portaltest: demo data: %w", err)
+		}
+	}
+	for i, b := range bundles {
+		res := im.ImportBytes(ctx, fmt.Sprintf("bundle %d", i+1), b)
+		if res.Err != nil {
+			return fmt.Errorf("portaltest: bundle %d: %w", i+1, res.Err)
+		}
+		if len(res.Rejected) > 0 {
+			return fmt.Errorf("portaltest: bundle %d: %s rejected: %s", i+1, res.Rejected[0].Resource, res.Rejected[0].Reason)
+		}
+	}
+	return nil
+}
+
+// Patient returns the patient with a BSN, e.g. one of the demo data set.
+func (e *Env) Patient(t testing.TB, bsn string) access.Patient {
+	t.Helper()
+	p, err := e.Store.PatientByBSN(t.Context(), bsn)
+	if err != nil {
+		t.Fatalf("patient %s: %v", bsn, err)
+	}
+	return p
+}
+
 // Card returns a test card of the portal's PKI.
 func (e *Env) Card(t testing.TB, name string) *devpki.Card {
 	t.Helper()
@@ -229,6 +293,17 @@ func (e *Env) Client(t testing.TB, card string) *Client {
 // ClientWith returns a client that presents any certificate (nil: none at all).
 func (e *Env) ClientWith(t testing.TB, cert *tls.Certificate) *Client {
 	t.Helper()
+	c := newClient(e.URL, e.ClientTLS(cert))
+	e.mu.Lock()
+	e.clients = append(e.clients, c)
+	e.mu.Unlock()
+	return c
+}
+
+// ClientTLS is the TLS configuration of a client that trusts the portal's server certificate and
+// presents cert (nil: no certificate), for tests that speak to the portal over a connection of their own
+// (a slow client, a raw request line, an old TLS version).
+func (e *Env) ClientTLS(cert *tls.Certificate) *tls.Config {
 	roots := x509.NewCertPool()
 	roots.AddCert(e.PKI.ServerCA())
 	tlsConfig := &tls.Config{RootCAs: roots, ServerName: "localhost"}
@@ -236,12 +311,11 @@ func (e *Env) ClientWith(t testing.TB, cert *tls.Certificate) *Client {
 		c := *cert
 		tlsConfig.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return &c, nil }
 	}
-	c := newClient(e.URL, tlsConfig)
-	e.mu.Lock()
-	e.clients = append(e.clients, c)
-	e.mu.Unlock()
-	return c
+	return tlsConfig
 }
+
+// Addr is the portal's host:port.
+func (e *Env) Addr() string { return strings.TrimPrefix(e.URL, "https://") }
 
 // SyncBuffer is a bytes.Buffer safe for the server's concurrent log writes.
 type SyncBuffer struct {

@@ -100,3 +100,29 @@ func TestPatientNotFound(t *testing.T) {
 		t.Fatalf("err = %v, want ErrNotFound", err)
 	}
 }
+
+func TestEndedSessionsAreKeptUntilTheirCookiesExpire(t *testing.T) {
+	ctx := context.Background()
+	st := mustOpen(t)
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	if err := st.EndSession(ctx, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", now, now.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EndSession(ctx, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", now, now.Add(2*time.Hour)); err != nil {
+		t.Fatalf("ending a session twice: %v", err)
+	}
+	later := now.Add(3 * time.Hour)
+	if err := st.EndSession(ctx, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", later, later.Add(12*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	ended, err := st.EndedSessions(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ended) != 1 || !ended["bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"].Equal(later.Add(12*time.Hour)) {
+		t.Fatalf("ended sessions %v: the expired one should be gone, the new one kept", ended)
+	}
+	if err := st.EndSession(ctx, "short", now, now); err == nil {
+		t.Error("a session id that is no session id was stored")
+	}
+}

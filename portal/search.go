@@ -1,0 +1,184 @@
+package portal
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"zorgverlenersportaal/auth"
+	"zorgverlenersportaal/portal/access"
+	"zorgverlenersportaal/portal/audit"
+	"zorgverlenersportaal/portal/store"
+)
+
+// The patient search of DESIGN.md §3: BSN and birth date together, an exact match, at most
+// screens.searches_per_minute per provider. The answer tells apart "no such patient", "the patient did
+// not consent to your kind of provider" and "no treatment relationship" (with the emergency procedure
+// when consent allows it); a patient the provider may see opens at once. Every search is logged, misses
+// too; a search that breaks the rate limit is logged as refused.
+
+// errSearchRateLimited refuses a search beyond the per-provider limit.
+var errSearchRateLimited = errors.New("too many patient searches")
+
+// errNoRoleScope refuses the search to a provider whose role may see no patient data at all.
+var errNoRoleScope = errors.New("the role may see no patient data")
+
+// searchForm is the search as typed, with a message key per field that is wrong.
+type searchForm struct {
+	BSN       string
+	BirthDate string
+	Errors    fieldErrors
+	CSRF      string
+	// Again says the form follows an answer: its heading then asks for a new search.
+	Again bool
+}
+
+// searchPage is the answer to a search that did not open a dossier.
+type searchPage struct {
+	Form searchForm
+	// Answer is "" (the form had errors), or audit.SearchNotFound, SearchNoConsent or SearchNoRelationship.
+	Answer string
+	// Reason is the access rule behind a refusal.
+	Reason access.Reason
+	// Emergency is the emergency procedure's form, when the answer is "no relationship".
+	Emergency emergencyPart
+	// SearchedBSN and SearchedDay repeat what was searched for, in the form people read them.
+	SearchedBSN string
+	SearchedDay time.Time
+}
+
+// emergencyPart is what the emergency-procedure partial needs: the patient, whether the procedure is
+// open (and if not, why), the form as typed, and the CSRF token.
+type emergencyPart struct {
+	PatientID int64
+	Check     access.EmergencyCheck
+	Form      emergencyForm
+	CSRF      string
+}
+
+// searchPatient runs one search. The elfproef and the date are checked before anything is looked up;
+// then the rate limit; then the lookup, whose outcome is logged before the answer is sent.
+func (s *Server) searchPatient(c echo.Context) error {
+	prov := c.Get(ctxProvider).(*auth.Provider)
+	ctx := c.Request().Context()
+	actor := s.actor(c)
+	form := newSearchForm(c)
+	form.BSN, form.BirthDate = formValue(c, "bsn"), formValue(c, "birth_date")
+	if s.policy.ScopeOf(prov.RoleCode).Empty() {
+		rec := actor.Search(audit.Patient{}, form.BirthDate, audit.SearchNotFound)
+		rec.Outcome, rec.Reason = audit.Refused, string(access.ReasonRoleNotPermitted)
+		if err := s.audit.Append(ctx, rec); err != nil {
+			return err
+		}
+		return errNoRoleScope
+	}
+	birth, ok := parseDay(form.BirthDate)
+	switch {
+	case form.BSN == "":
+		form.Errors["bsn"] = "search.error.bsn_missing"
+	case !access.ValidBSN(form.BSN):
+		form.Errors["bsn"] = "search.error.bsn_invalid"
+	}
+	switch {
+	case form.BirthDate == "":
+		form.Errors["birth_date"] = "search.error.birth_date_missing"
+	case !ok:
+		form.Errors["birth_date"] = "search.error.birth_date_invalid"
+	case birth.After(s.now()):
+		form.Errors["birth_date"] = "search.error.birth_date_future"
+	}
+	if form.Errors.Any() {
+		// Nothing was looked up; the attempt is logged all the same (every search is), without the
+		// typed number, which is not a BSN.
+		rec := actor.Search(audit.Patient{}, "", audit.SearchNotFound)
+		rec.Outcome, rec.Reason, rec.Detail = audit.Refused, "invalid-input", "search form: "+fieldNames(form.Errors)
+		if err := s.audit.Append(ctx, rec); err != nil {
+			return err
+		}
+		return s.views.render(c, http.StatusUnprocessableEntity, "search", s.page(c, "search.title", searchPage{Form: form}))
+	}
+	if !s.searches.allow(prov.UZINumber, s.now()) {
+		rec := actor.Search(audit.Patient{BSN: form.BSN}, form.BirthDate, audit.SearchNotFound)
+		rec.Outcome, rec.Reason = audit.Refused, reasonRateLimited
+		if err := s.audit.Append(ctx, rec); err != nil {
+			return err
+		}
+		s.logger.Warn("patient search refused: rate limit", "uzi", prov.UZINumber, "limit_per_minute", s.cfg.Screens.SearchesPerMinute)
+		return errSearchRateLimited
+	}
+	form.Again = true
+	answered := searchPage{Form: form, SearchedBSN: formatBSN(form.BSN), SearchedDay: birth}
+	patient, err := s.store.PatientByBSNAndBirthDate(ctx, form.BSN, birth)
+	if errors.Is(err, store.ErrNotFound) {
+		if err := s.audit.Append(ctx, actor.Search(audit.Patient{BSN: form.BSN}, form.BirthDate, audit.SearchNotFound)); err != nil {
+			return err
+		}
+		answered.Answer = audit.SearchNotFound
+		return s.views.render(c, http.StatusNotFound, "search", s.page(c, "search.title", answered))
+	}
+	if err != nil {
+		return err
+	}
+	facts, err := s.store.PatientFacts(ctx, patient.ID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	who := accessProvider(*prov)
+	decisions := s.policy.DecideAll(who, facts, now)
+	main := mainDecision(decisions)
+	searched := audit.PatientOf(patient)
+	if main.Allowed {
+		if err := s.audit.Append(ctx, actor.Search(searched, form.BirthDate, audit.SearchFound)); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/patients/%d", patient.ID))
+	}
+	page := answered
+	page.Reason, page.Answer = main.Reason, audit.SearchNoRelationship
+	switch main.Reason {
+	case access.ReasonNoConsent, access.ReasonConsentRefused, access.ReasonConsentWithdrawn, access.ReasonConsentLapsed:
+		page.Answer = audit.SearchNoConsent
+	default:
+		page.Emergency = emergencyPart{PatientID: patient.ID, Check: s.policy.CanRequestEmergency(who, facts, now),
+			Form: emergencyForm{BSN: form.BSN, BirthDate: form.BirthDate}, CSRF: form.CSRF}
+	}
+	rec := actor.Search(searched, form.BirthDate, page.Answer)
+	rec.Detail += " rule=" + string(main.Reason)
+	if err := s.audit.Append(ctx, rec); err != nil {
+		return err
+	}
+	return s.views.render(c, http.StatusForbidden, "search", s.page(c, "search.title", page))
+}
+
+// showSearch is the search form on its own address, for a reload of an answer page or a bookmark.
+func (s *Server) showSearch(c echo.Context) error {
+	prov := c.Get(ctxProvider).(*auth.Provider)
+	if s.policy.ScopeOf(prov.RoleCode).Empty() {
+		return errNoRoleScope
+	}
+	return s.views.render(c, http.StatusOK, "search", s.page(c, "search.title", searchPage{Form: newSearchForm(c)}))
+}
+
+// newSearchForm is an empty search form with the request's CSRF token.
+func newSearchForm(c echo.Context) searchForm {
+	csrf, _ := c.Get(ctxCSRF).(string)
+	return searchForm{Errors: fieldErrors{}, CSRF: csrf}
+}
+
+// fieldNames lists the fields with an error, for the log (never their values).
+func fieldNames(e fieldErrors) string {
+	out := ""
+	for _, f := range []string{"bsn", "birth_date"} {
+		if e[f] != "" {
+			if out != "" {
+				out += ","
+			}
+			out += f + "=" + e[f]
+		}
+	}
+	return out
+}

@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"zorgverlenersportaal/portal/dossier"
+)
+
+// Reads of the provider's screens that the per-tab reads of dossier.go do not cover: one lab result by its
+// id (the address of a test's trend page) and the admissions of a list of patients (the start page's
+// filters "admitted" and "recently discharged"). Like every dossier read they take the patient id.
+
+// LabResult returns one lab result of a patient; ErrNotFound when it does not exist or belongs to another
+// patient, so that an id copied from another patient's page opens nothing.
+func (s *Store) LabResult(ctx context.Context, patientID, resultID int64) (dossier.LabResult, error) {
+	var r dossier.LabResult
+	err := s.read.GetContext(ctx, &r, `SELECT `+labColumns+` FROM lab_results WHERE id = ? AND patient_id = ?`, resultID, patientID)
+	if err != nil {
+		return dossier.LabResult{}, fmt.Errorf("store: lab result %d of patient %d: %w", resultID, patientID, translate(err))
+	}
+	return r, nil
+}
+
+// Admissions returns the inpatient encounters (admissions, day admissions) of each of the given patients,
+// newest first, in one query: the start page shows who is in hospital now and who went home recently
+// without a query per patient.
+func (s *Store) Admissions(ctx context.Context, patientIDs []int64) (map[int64][]dossier.Encounter, error) {
+	out := map[int64][]dossier.Encounter{}
+	if len(patientIDs) == 0 {
+		return out, nil
+	}
+	query, args, err := sqlx.In(`
+		SELECT id, patient_id, class, status, type, reason, department, practitioner, location, start_at, end_at,
+		       discharge_disposition, fhir_id
+		FROM encounters
+		WHERE class = 'inpatient' AND patient_id IN (?)
+		ORDER BY patient_id, (end_at IS NULL) DESC, start_at DESC, id DESC`, patientIDs)
+	if err != nil {
+		return nil, fmt.Errorf("store: admissions: %w", err)
+	}
+	var rows []dossier.Encounter
+	if err := s.read.SelectContext(ctx, &rows, s.read.Rebind(query), args...); err != nil {
+		return nil, fmt.Errorf("store: admissions: %w", err)
+	}
+	for _, e := range rows {
+		out[e.PatientID] = append(out[e.PatientID], e)
+	}
+	return out, nil
+}
