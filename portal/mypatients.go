@@ -1,8 +1,11 @@
 package portal
 
 import (
+	"cmp"
+	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/audit"
 	"zorgverlenersportaal/portal/dossier"
+	"zorgverlenersportaal/portal/store"
 )
 
 // "Mijn patiënten", the start page of a care provider: the patients with whom they (by AGB code) or
@@ -40,18 +44,21 @@ type myPatientsPage struct {
 	Filters        []patientFilter
 	RecentDays     int
 	Rows           []myPatientRow
-	// Total counts the listed patients before the filter.
-	Total int
+	// Next is the ?na= of the next page of the unfiltered list (empty on the last page); Later says
+	// that this is not the first page.
+	Next  string
+	Later bool
+	// PageSize is how many relationships a page walks.
+	PageSize int
 	// Hidden counts patients with an active relationship whose data is not open now (no consent for the
 	// provider's kind of provider, a covering practice without mandate): not named, only counted.
 	Hidden int
 	Search searchForm
 }
 
-// patientFilter is one filter link with its count.
+// patientFilter is one filter link.
 type patientFilter struct {
 	Key     string
-	Count   int
 	Current bool
 }
 
@@ -99,35 +106,65 @@ func (s *Server) home(c echo.Context) error {
 	return s.views.render(c, http.StatusOK, "home", s.page(c, "patients.title", page))
 }
 
-// listMyPatients fills the list: the provider's active relationships, the decision per patient (only
-// patients with something open are named), admissions for the filters, and the access-log records of
+// MyPatientsPageSize is how many relationships one page of "my patients" walks: a practice or a pharmacy
+// can hold a relationship with a large part of the hospital's patients, and a page must cost the same
+// for ten patients as for a hundred thousand.
+const MyPatientsPageSize = 50
+
+// listMyPatients fills the list: one page of the provider's active relationships (newest first) or, for
+// the filters, the provider's patients who are in hospital or went home recently; the decision per
+// patient (only patients with something open are named), their admissions, and the access-log records of
 // the patients shown, written before the page is.
 func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPatientsPage) error {
 	ctx := c.Request().Context()
 	now := s.now()
 	who := accessProvider(*prov)
-	rels, err := s.store.RelationshipsForProvider(ctx, who.AGB, who.URA, now)
-	if err != nil {
-		return err
-	}
-	var rows []myPatientRow
-	index := map[int64]int{}
-	for _, pr := range rels {
-		if i, ok := index[pr.Patient.ID]; ok {
-			if rows[i].ID != 0 {
-				rows[i].Relationships = append(rows[i].Relationships, pr.Relationship)
-			}
-			continue
+	recent := now.AddDate(0, 0, -page.RecentDays)
+	var ids []int64
+	// listedWith is, on the unfiltered list, the relationship through which the page walk met the
+	// patient: a patient is listed once, on the page of their newest relationship with the provider.
+	listedWith := map[int64]int64{}
+	if page.Filter == filterAll {
+		after, err := parseListCursor(c.QueryParam("na"))
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 		}
-		index[pr.Patient.ID] = len(rows)
-		facts, err := s.store.PatientFacts(ctx, pr.Patient.ID)
+		rp, err := s.store.RelationshipsForProviderPage(ctx, who.AGB, who.URA, now, after, MyPatientsPageSize)
 		if err != nil {
 			return err
+		}
+		page.Later, page.PageSize = after != nil, MyPatientsPageSize
+		if rp.Next != nil {
+			page.Next = formatListCursor(*rp.Next)
+		}
+		for _, pr := range rp.Items {
+			if _, ok := listedWith[pr.Patient.ID]; !ok {
+				listedWith[pr.Patient.ID] = pr.Relationship.ID
+				ids = append(ids, pr.Patient.ID)
+			}
+		}
+	} else {
+		var err error
+		if ids, err = s.store.PatientsInHospitalOf(ctx, who.AGB, who.URA, recent, now); err != nil {
+			return err
+		}
+	}
+	var rows []myPatientRow
+	for _, id := range ids {
+		facts, err := s.store.PatientFacts(ctx, id)
+		if err != nil {
+			return err
+		}
+		own := ownActiveRelationships(facts.Relationships, who, now)
+		if len(own) == 0 {
+			continue // the filters' candidates include relationships that ended or have not started
+		}
+		if rel, ok := listedWith[id]; ok && own[0].ID != rel {
+			continue // listed on the page of the newest relationship
 		}
 		main := mainDecision(s.policy.DecideAll(who, facts, now))
 		if !main.Allowed {
 			page.Hidden++
-			rows = append(rows, myPatientRow{}) // keeps the index; dropped below
 			continue
 		}
 		p := facts.Patient
@@ -137,10 +174,9 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 		}
 		rows = append(rows, myPatientRow{ID: p.ID, GivenNames: firstNonEmpty(p.GivenNames, p.Initials),
 			FamilyName: strings.TrimSpace(p.FamilyPrefix + " " + p.FamilyName), BirthDate: p.BirthDate, Age: age,
-			Deceased: p.Deceased, Minor: !p.Deceased && age < 18, Relationships: []access.Relationship{pr.Relationship},
+			Deceased: p.Deceased, Minor: !p.Deceased && age < 18, Relationships: own,
 			Until: main.Basis.Until, Emergency: main.Basis.Emergency, basis: main.Basis, bsn: audit.PatientOf(p)})
 	}
-	rows = slices.DeleteFunc(rows, func(r myPatientRow) bool { return r.ID == 0 })
 	slices.SortStableFunc(rows, func(a, b myPatientRow) int {
 		if c := strings.Compare(sortName(a.FamilyName), sortName(b.FamilyName)); c != 0 {
 			return c
@@ -156,7 +192,6 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 		if err != nil {
 			return err
 		}
-		recent := now.AddDate(0, 0, -page.RecentDays)
 		for i := range rows {
 			for _, e := range admissions[rows[i].ID] {
 				if e.Status == "cancelled" || e.Status == "planned" || e.StartAt.After(now) {
@@ -169,22 +204,10 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 				break
 			}
 		}
-	}
-	counts := map[string]int{filterAll: len(rows)}
-	for _, r := range rows {
-		if r.Admitted {
-			counts[filterAdmitted]++
-		}
-		if r.DischargedRecently {
-			counts[filterDischarged]++
-		}
-	}
-	if page.ShowAdmissions {
 		for _, f := range patientFilters {
-			page.Filters = append(page.Filters, patientFilter{Key: f, Count: counts[f], Current: f == page.Filter})
+			page.Filters = append(page.Filters, patientFilter{Key: f, Current: f == page.Filter})
 		}
 	}
-	page.Total = len(rows)
 	for _, r := range rows {
 		if (page.Filter == filterAdmitted && !r.Admitted) || (page.Filter == filterDischarged && !r.DischargedRecently) {
 			continue
@@ -208,6 +231,44 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 		return nil
 	}
 	return s.audit.AppendAll(ctx, recs)
+}
+
+// ownActiveRelationships are the provider's own relationships with a patient that are active at now,
+// newest first (the order of the pages of "my patients").
+func ownActiveRelationships(rels []access.Relationship, who access.Provider, now time.Time) []access.Relationship {
+	var own []access.Relationship
+	for _, r := range rels {
+		if r.HeldBy(who) && r.StateAt(now) == access.RelationshipActive {
+			own = append(own, r)
+		}
+	}
+	slices.SortFunc(own, func(a, b access.Relationship) int {
+		if c := b.ValidFrom.Compare(a.ValidFrom); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
+	return own
+}
+
+// formatListCursor writes where a page of "my patients" ended as the ?na= of the next page's address:
+// the moment a relationship started and its id, nothing about the patient.
+func formatListCursor(c store.RelationshipCursor) string {
+	return strconv.FormatInt(c.ValidFrom.UnixNano(), 10) + "-" + strconv.FormatInt(c.ID, 10)
+}
+
+// parseListCursor reads ?na=; empty is the first page.
+func parseListCursor(v string) (*store.RelationshipCursor, error) {
+	if v == "" {
+		return nil, nil
+	}
+	ms, id, ok := strings.Cut(v, "-")
+	at, err1 := strconv.ParseInt(ms, 10, 64)
+	rid, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || rid < 1 {
+		return nil, fmt.Errorf("page of my patients %q is not a position in the list", v)
+	}
+	return &store.RelationshipCursor{ValidFrom: time.Unix(0, at).UTC(), ID: rid}, nil
 }
 
 // sortName is the family name as Dutch lists sort it: without the prefix ("van den Berg" under B).

@@ -38,7 +38,7 @@ func loadCommand() Command {
 	}
 }
 
-const loadUsage = "[--data DIR] [--patients N] [--log-records M] [--path /patients/{id}/access] [--card gp] " +
+const loadUsage = "[--data DIR] [--patients N] [--log-records M] [--path /patients/{id}/lab] [--card gp] " +
 	"[--concurrency 8] [--duration 20s] [--warmup 3s] [--modes handshake,keep-alive] [--baseline FILE] | load bare --data DIR --size BYTES [--addr HOST:PORT]"
 
 // loadTargets are the figures of issue 10 the report measures against.
@@ -58,9 +58,9 @@ func runLoad(ctx context.Context, env *Env, args []string) error {
 	data := fs.String("data", "loadtest", "data folder: generated on first use (see gen), re-used afterwards")
 	patients := fs.Int("patients", 10000, "patients to generate when the folder has no data set yet")
 	logRecords := fs.Int("log-records", 0, "access-log records to generate with them (default: 10 per patient)")
-	path := fs.String("path", "/patients/{id}/access", "page to view; {id} becomes a patient the card may open")
+	path := fs.String("path", "/patients/{id}/lab", "page to view; {id} becomes a patient the card may open")
 	cardName := fs.String("card", devpki.CardGP, "development card the clients present")
-	category := fs.String("category", string(access.Summary), "data category the card must be allowed to see of the chosen patients")
+	category := fs.String("category", string(access.Lab), "data category the card must be allowed to see of the chosen patients")
 	concurrency := fs.Int("concurrency", 8, "clients, each with one request in flight")
 	duration := fs.Duration("duration", 20*time.Second, "measured time per run")
 	warmup := fs.Duration("warmup", 3*time.Second, "unmeasured time before each run")

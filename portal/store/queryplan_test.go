@@ -86,6 +86,10 @@ func TestHotQueriesStayPerPatient(t *testing.T) {
 			_, err := st.RelationshipsForProviderPage(ctx, gp.AGB, gp.URA, moment, first.Next, 50)
 			return err
 		}, true},
+		{"my patients in hospital (start page filters)", func() error {
+			_, err := st.PatientsInHospitalOf(ctx, gp.AGB, gp.URA, moment.AddDate(0, 0, -14), moment)
+			return err
+		}, false},
 		{"lab series", func() error { _, err := st.LabSeries(ctx, id, labs[0].CodeSystem, labs[0].Code); return err }, false},
 		{"lab series, any code system", func() error { _, err := st.LabSeries(ctx, id, "", labs[0].Code); return err }, false},
 		{"lab results", func() error { _, err := st.LabResults(ctx, id); return err }, false},
@@ -173,14 +177,26 @@ func queryPlan(t *testing.T, db *sql.DB, s store.Statement) []string {
 	return lines
 }
 
+// boundedIndexes are partial indexes whose rows are a set that does not grow with the hospital's
+// patients: reading one whole is allowed.
+var boundedIndexes = map[string]string{
+	"encounters_open_admissions": "the admissions open now: the patients in hospital, bounded by its beds",
+}
+
 // scannedBigTable reports a plan line that reads a whole big table (SCAN t, or SCAN t USING a covering
-// index, which still reads every row); SEARCH lines use an index with a constraint.
+// index, which still reads every row); SEARCH lines use an index with a constraint, and a scan of one of
+// the boundedIndexes reads only what that index holds.
 func scannedBigTable(line string) (string, bool) {
 	rest, ok := strings.CutPrefix(line, "SCAN ")
 	if !ok {
 		return "", false
 	}
-	table, _, _ := strings.Cut(rest, " ")
+	table, how, _ := strings.Cut(rest, " ")
+	for index := range boundedIndexes {
+		if how == "USING INDEX "+index || how == "USING COVERING INDEX "+index {
+			return "", false
+		}
+	}
 	for _, big := range bigTables {
 		if table == big {
 			return table, true
@@ -194,8 +210,10 @@ func TestScannedBigTable(t *testing.T) {
 		"SCAN lab_results": true,
 		"SCAN access_log USING COVERING INDEX access_log_user_id":                      true,
 		"SEARCH lab_results USING INDEX lab_results_patient (patient_id=? AND code=?)": false,
-		"SCAN access_log_head":         false,
-		"USE TEMP B-TREE FOR ORDER BY": false,
+		"SCAN access_log_head": false,
+		"SCAN encounters USING INDEX encounters_open_admissions": false,
+		"SCAN encounters USING INDEX encounters_patient":         true,
+		"USE TEMP B-TREE FOR ORDER BY":                           false,
 	} {
 		if _, got := scannedBigTable(line); got != want {
 			t.Errorf("%q: scan of a big table = %v, want %v", line, got, want)

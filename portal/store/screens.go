@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -49,4 +50,36 @@ func (s *Store) Admissions(ctx context.Context, patientIDs []int64) (map[int64][
 		out[e.PatientID] = append(out[e.PatientID], e)
 	}
 	return out, nil
+}
+
+// PatientsInHospitalOf returns the ids of the patients who are in hospital at now (an admission that
+// started and has not ended) or went home after since, and with whom the provider (agb) or their
+// organisation (ura) holds a relationship of any state: the candidates of the start page's filters
+// "admitted" and "recently discharged", which the caller then decides on. It starts from the admissions
+// (open ones through encounters_open_admissions, ended ones through encounters_inpatient_end) and probes
+// each patient's relationships by index, so its cost follows the hospital's current and recent
+// admissions, not its patients or the size of the provider's list.
+func (s *Store) PatientsInHospitalOf(ctx context.Context, agb, ura string, since, now time.Time) ([]int64, error) {
+	if agb == "" && ura == "" {
+		return nil, nil
+	}
+	var ids []int64
+	err := s.read.SelectContext(ctx, &ids, `
+		WITH candidates(patient_id) AS (
+			SELECT patient_id FROM encounters
+			WHERE class = 'inpatient' AND end_at IS NULL AND start_at <= ?
+			UNION
+			SELECT patient_id FROM encounters
+			WHERE class = 'inpatient' AND end_at IS NOT NULL AND end_at > ? AND start_at <= ?
+		)
+		SELECT c.patient_id FROM candidates c
+		WHERE EXISTS (
+			SELECT 1 FROM relationships r
+			WHERE r.patient_id = c.patient_id
+			  AND ((r.holder_kind = 'provider' AND r.holder_agb = ?) OR (r.holder_kind = 'organisation' AND r.holder_ura = ?)))
+		ORDER BY c.patient_id`, now.UTC(), since.UTC(), now.UTC(), agb, ura)
+	if err != nil {
+		return nil, fmt.Errorf("store: patients in hospital: %w", err)
+	}
+	return ids, nil
 }
