@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -843,29 +842,11 @@ func withdraw(t *testing.T, env *portaltest.Env, p access.Patient, cat access.Re
 	}
 }
 
-// clock is a test clock the portal reads through portal.WithClock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // TestSessionTimeoutsOnDossierPages: after the idle timeout, and after the absolute timeout however
 // active the provider is, a dossier page is the signed-out page without patient data; logging in again
 // opens the dossier.
 func TestSessionTimeoutsOnDossierPages(t *testing.T) {
-	clk := &clock{now: time.Now()}
+	clk := portaltest.NewClock(time.Now())
 	env := portaltest.Start(t, portaltest.Options{DemoData: true, DemoNow: clk.Now().Add(-time.Minute),
 		Server: []portal.Option{portal.WithClock(clk.Now)}})
 	gp := env.Client(t, devpki.CardGP)
@@ -873,7 +854,7 @@ func TestSessionTimeoutsOnDossierPages(t *testing.T) {
 	path := categoryPath(jong, access.Medication)
 	checkPage(t, "start", gp.Get(t, path), http.StatusOK)
 
-	clk.advance(16 * time.Minute)
+	clk.Advance(16 * time.Minute)
 	resp := gp.Get(t, path)
 	checkPage(t, "idle", resp, http.StatusUnauthorized)
 	if !strings.Contains(resp.Body, "U was te lang niet actief") || strings.Contains(resp.Body, "Jong") || strings.Contains(resp.Body, "Acenocoumarol") {
@@ -885,7 +866,7 @@ func TestSessionTimeoutsOnDossierPages(t *testing.T) {
 	checkPage(t, "after login", gp.Get(t, path), http.StatusOK)
 
 	for range 12*6 + 1 { // active every 10 minutes, past 12 hours
-		clk.advance(10 * time.Minute)
+		clk.Advance(10 * time.Minute)
 		resp = gp.Get(t, path)
 		if resp.Status != http.StatusOK {
 			break

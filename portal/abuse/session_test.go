@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,30 +19,12 @@ import (
 	"zorgverlenersportaal/portal/portaltest"
 )
 
-// clock is a portal clock the session attacks move forward, to let sessions expire without waiting.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // TestSessions: stolen, forged, replayed and moved session cookies. A session is bound to the card's
 // fingerprint, signed and encrypted with the portal's keys, ended on the server by a logout, and ends by
 // itself after the idle and absolute timeouts.
 func TestSessions(t *testing.T) {
 	t.Parallel()
-	clk := &clock{now: time.Now()}
+	clk := portaltest.NewClock(time.Now())
 	env := portaltest.Start(t, portaltest.Options{DemoData: true, DemoNow: clk.Now().Add(-time.Minute),
 		Server: []portal.Option{portal.WithClock(clk.Now)}})
 	ctx := context.Background()
@@ -273,7 +254,7 @@ func TestSessions(t *testing.T) {
 			try: func(t *testing.T) {
 				gp := loggedIn(t, devpki.CardGP)
 				copied := sessionOf(t, gp)
-				clk.advance(16 * time.Minute)
+				clk.Advance(16 * time.Minute)
 				replay := env.Client(t, devpki.CardGP)
 				withSession(replay, copied)
 				resp := get(t, replay, medication)
@@ -290,7 +271,7 @@ func TestSessions(t *testing.T) {
 				gp := loggedIn(t, devpki.CardGP)
 				var resp *portaltest.Response
 				for range 12*6 + 1 {
-					clk.advance(10 * time.Minute)
+					clk.Advance(10 * time.Minute)
 					if resp = get(t, gp, medication); resp.Status != http.StatusOK {
 						break
 					}
