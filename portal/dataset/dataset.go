@@ -119,7 +119,8 @@ func Generate(ctx context.Context, st *store.Store, opts Options) (Result, error
 		if err != nil {
 			return res, err
 		}
-		if err := writeLog(ctx, st, opts, 1, last); err != nil {
+		// Appended without the log's secondary indexes, built again once at the end (one sort each).
+		if err := st.WithoutAccessLogIndexes(ctx, func() error { return writeLog(ctx, st, opts, 1, last) }); err != nil {
 			return res, err
 		}
 		res.LogRecords = opts.LogRecords

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -258,3 +259,37 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 	}
 	return fmt.Errorf("store: integrity check: %s", strings.Join(problems, "; "))
 }
+
+// WithoutAccessLogIndexes runs fn with the access log's secondary indexes dropped and then builds them
+// again from their own definitions as the schema holds them (so they cannot drift from the migrations),
+// also when fn fails or ctx ends. The generator appends millions of records this way: each record would
+// otherwise land at a random place in the patient index, and once that index outgrows the page cache
+// every batch rewrites thousands of its pages; building an index afterwards is one sort. Only for a
+// database nobody else uses meanwhile: the portal's own reads need the indexes. A process killed in
+// between leaves the log without them; the generator's data folder is then to be made again.
+func (s *Store) WithoutAccessLogIndexes(ctx context.Context, fn func() error) error {
+	var indexes []struct {
+		Name string `db:"name"`
+		SQL  string `db:"sql"`
+	}
+	if err := s.write.SelectContext(ctx, &indexes,
+		`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'access_log' AND sql IS NOT NULL ORDER BY name`); err != nil {
+		return fmt.Errorf("store: access-log indexes: %w", err)
+	}
+	for _, ix := range indexes {
+		if _, err := s.write.ExecContext(ctx, `DROP INDEX `+quoteIdent(ix.Name)); err != nil {
+			return fmt.Errorf("store: drop index %s: %w", ix.Name, err)
+		}
+	}
+	err := fn()
+	rebuild := context.WithoutCancel(ctx)
+	for _, ix := range indexes {
+		if _, cerr := s.write.ExecContext(rebuild, ix.SQL); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("store: build index %s again: %w", ix.Name, cerr))
+		}
+	}
+	return err
+}
+
+// quoteIdent quotes an SQL identifier read from the schema.
+func quoteIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
