@@ -331,14 +331,18 @@ func (s *Server) showMedication(c echo.Context) error {
 // labRow is one lab value as the tables show it: formatted in the reader's language, with its flag as
 // an arrow, a colour and a word.
 type labRow struct {
-	ID     int64
-	Test   string
-	Value  string
-	Unit   string
-	Range  string
-	Flag   LabFlag
-	At     time.Time
+	ID    int64
+	Test  string
+	Value string
+	Unit  string
+	Range string
+	Flag  LabFlag
+	At    time.Time
+	// When is At as the tables show it, formatted once here rather than by a template call per cell.
+	When   string
 	Status string
+	// Badge is the status badge of the full table, looked up once per row.
+	Badge Badge
 	// Count is, in the overview, how many results the test has.
 	Count int
 }
@@ -346,8 +350,8 @@ type labRow struct {
 // newLabRow formats one result: "6,4" in Dutch and "6.4" in English, a comparator kept ("< 5"), the
 // reference range from the laboratory's text when it gave one.
 func newLabRow(lang string, r dossier.LabResult) labRow {
-	row := labRow{ID: r.ID, Test: r.Display, Unit: r.Unit, At: r.EffectiveAt, Status: r.Status,
-		Flag: LabFlagOf(r.Interpretation, r.ValueNum, r.RefLow, r.RefHigh)}
+	row := labRow{ID: r.ID, Test: r.Display, Unit: r.Unit, At: r.EffectiveAt, When: formatDateTime(lang, r.EffectiveAt),
+		Status: r.Status, Badge: StatusBadge(r.Status), Flag: LabFlagOf(r.Interpretation, r.ValueNum, r.RefLow, r.RefHigh)}
 	switch {
 	case r.ValueNum != nil:
 		row.Value = strings.TrimSpace(r.Comparator + " " + formatNumber(lang, *r.ValueNum))
@@ -386,21 +390,16 @@ type labBody struct {
 // labTestKey groups results of the same test.
 func labTestKey(r dossier.LabResult) string { return r.CodeSystem + "|" + r.Code }
 
-func (s *Server) showLab(c echo.Context) error {
-	v, err := s.openDossier(c, access.Lab)
-	if v == nil {
-		return err
-	}
-	results, err := s.store.LabResults(c.Request().Context(), v.patientID())
-	if err != nil {
-		return err
-	}
+// newLabBody builds the lab tab from the results, newest first: every result in the full table, and per
+// test its latest result with the number of results in the overview (sorted by test name). shown is called
+// with the id of every result the page will show, for the access log.
+func newLabBody(lang string, results []dossier.LabResult, shown func(id int64)) labBody {
 	var body labBody
 	latest := map[string]int{} // test -> index in body.Latest
 	for _, r := range results {
-		row := newLabRow(v.lang, r)
+		row := newLabRow(lang, r)
 		body.All = append(body.All, row)
-		v.show(access.Lab, itemID("lab", r.ID))
+		shown(r.ID)
 		if i, ok := latest[labTestKey(r)]; ok {
 			body.Latest[i].Count++
 			continue
@@ -410,6 +409,19 @@ func (s *Server) showLab(c echo.Context) error {
 		body.Latest = append(body.Latest, row)
 	}
 	slices.SortStableFunc(body.Latest, func(a, b labRow) int { return strings.Compare(strings.ToLower(a.Test), strings.ToLower(b.Test)) })
+	return body
+}
+
+func (s *Server) showLab(c echo.Context) error {
+	v, err := s.openDossier(c, access.Lab)
+	if v == nil {
+		return err
+	}
+	results, err := s.store.LabResults(c.Request().Context(), v.patientID())
+	if err != nil {
+		return err
+	}
+	body := newLabBody(v.lang, results, func(id int64) { v.show(access.Lab, itemID("lab", id)) })
 	return s.renderDossier(c, v, "dossier_lab", "dossier.lab.title", body)
 }
 

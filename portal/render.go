@@ -25,6 +25,7 @@ type renderer struct {
 	pages   map[string]*template.Template
 	catalog *views.Catalog
 	assets  map[string]string // static path -> path with content hash, for cache-busting
+	cache   fragments         // partials rendered once per language and value (labtables.go)
 }
 
 // Page is what every template receives: the frame's needs (language, provider, CSRF token, hospital)
@@ -125,6 +126,9 @@ func (r *renderer) funcs() template.FuncMap {
 		// Dossier partials (dossierparts.go): part hands a partial its data with the language.
 		"part":        func(lang string, data any) Part { return Part{Lang: lang, Data: data} },
 		"statusBadge": StatusBadge,
+		"labRows": func(lang string, patientID int64, table string, rows []labRow) (template.HTML, error) {
+			return r.labRows(lang, patientID, labTable(table), rows)
+		},
 		// trendChart draws a lab trend; data it cannot draw (no points, a reference range upside down)
 		// gives a short note instead of failing the page, since the lab table shows the values anyway.
 		"trendChart": func(lang string, tr chart.Trend) template.HTML {

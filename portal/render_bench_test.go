@@ -7,6 +7,7 @@ import (
 
 	"zorgverlenersportaal/auth"
 	"zorgverlenersportaal/portal/access"
+	"zorgverlenersportaal/portal/dossier"
 	"zorgverlenersportaal/uzi"
 )
 
@@ -39,6 +40,56 @@ func BenchmarkRenderAccessPage(b *testing.B) {
 	for b.Loop() {
 		buf.Reset()
 		if err := r.pages["patient_access"].ExecuteTemplate(&buf, "base", p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes")
+}
+
+// BenchmarkRenderLabPage renders the lab tab of a patient with 16 results of 8 tests (every other one out
+// of range), the banner with an allergy and a treatment limit, and the tabs of a GP: the template part of
+// the page the load command views, which is most of the page's CPU after the access-log write.
+func BenchmarkRenderLabPage(b *testing.B) {
+	r, err := newRenderer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now()
+	patient := access.Patient{ID: 7, BSN: "999990020", PatientNumber: "P7", FamilyName: "Jansen", FamilyPrefix: "de",
+		GivenNames: "Piet", BirthDate: time.Date(1950, 3, 4, 0, 0, 0, 0, time.UTC), Sex: access.SexMale}
+	tests := []string{"Hemoglobine", "Kreatinine", "eGFR", "Kalium", "Natrium", "CRP", "Glucose", "Leukocyten"}
+	var results []dossier.LabResult
+	for i := range 16 {
+		value, low, high := 4.0+float64(i)/3, 4.5, 7.5
+		results = append(results, dossier.LabResult{ID: int64(100 + i), PatientID: 7, CodeSystem: "http://loinc.org",
+			Code: "718-" + tests[i%8], Display: tests[i%8], ValueNum: &value, Unit: "mmol/L", RefLow: &low, RefHigh: &high,
+			Status: "final", EffectiveAt: now.Add(-time.Duration(i) * 24 * time.Hour)})
+	}
+	body := newLabBody("nl", results, func(int64) {})
+	pol := access.DefaultPolicy()
+	ura := "90000101"
+	facts := access.PatientFacts{Patient: patient,
+		Relationships: []access.Relationship{{ID: 1, PatientID: 7, HolderKind: access.HolderOrganisation, HolderURA: &ura,
+			HolderName: "De Linde", Kind: access.RegisteredGP, ValidFrom: now.Add(-time.Hour)}},
+		Consents: []access.Consent{{ID: 1, PatientID: 7, Category: access.Huisartsen, Status: access.ConsentGranted,
+			RegisteredBy: access.ByPatient, Channel: access.ChannelDesk, GivenAt: now.Add(-time.Minute)}}}
+	decisions := pol.DecideAll(access.Provider{AGB: "01012345", URA: ura, Role: "01.015"}, facts, now)
+	var permitted []access.Category
+	for _, d := range decisions {
+		if d.Allowed {
+			permitted = append(permitted, d.Category)
+		}
+	}
+	data := dossierPage{PatientID: 7, Category: access.Lab, Basis: decisions[0], Body: body,
+		Banner: NewPatientBanner(patient, BannerClinical{Allergies: []string{"Penicilline"}, TreatmentLimits: []string{"Niet reanimeren"}}, now),
+		Tabs:   DossierTabs(permitted, access.Lab, func(c access.Category) string { return dossierHref(7, c) })}
+	prov := &auth.Provider{Identity: uzi.Identity{UZINumber: "900100001", GivenName: "Anna", Surname: "de Vries", CommonName: "Anna de Vries", RoleCode: "01.015"}}
+	p := Page{Lang: "nl", Title: "Labuitslagen", Hospital: "Ziekenhuis Rivierenland", Provider: prov, CSRF: "token", Path: "/patients/7/lab", Now: now, Data: data}
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := r.pages["dossier_lab"].ExecuteTemplate(&buf, "base", p); err != nil {
 			b.Fatal(err)
 		}
 	}
