@@ -90,6 +90,7 @@ func BenchmarkDossierQueries(b *testing.B) {
 	}{
 		{"Patient", func(id int64) error { _, err := st.Patient(ctx, id); return err }},
 		{"PatientFacts", func(id int64) error { _, err := st.PatientFacts(ctx, id); return err }},
+		{"LabResults", func(id int64) error { _, err := st.LabResults(ctx, id); return err }},
 		{"LabTests", func(id int64) error { _, err := st.LabTests(ctx, id); return err }},
 		{"LabSeries", func(id int64) error { _, err := st.LabSeries(ctx, id, "http://loinc.org", "718-7"); return err }},
 		{"Medications", func(id int64) error { _, err := st.Medications(ctx, id); return err }},
