@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
@@ -65,6 +66,9 @@ func (r *renderer) fragment(name, lang string, data any) (template.HTML, error) 
 // labRows writes the body rows of one lab table. Every text from the dossier is escaped with
 // template.HTMLEscapeString, as html/template escapes text in an element; ids are numbers.
 func (r *renderer) labRows(lang string, patientID int64, table labTable, rows []labRow) (template.HTML, error) {
+	if table != labLatest && table != labAll && table != labSeries {
+		return "", fmt.Errorf("views: no lab table %q", table)
+	}
 	var b strings.Builder
 	b.Grow(len(rows) * 400)
 	esc := template.HTMLEscapeString

@@ -84,3 +84,15 @@ func TestLabRowsEscapeAndMark(t *testing.T) {
 		t.Errorf("series row in English:\n%s", series)
 	}
 }
+
+// TestLabRowsRefuseAnUnknownTable: a template naming a table that does not exist fails the page instead of
+// writing rows without cells.
+func TestLabRowsRefuseAnUnknownTable(t *testing.T) {
+	r, err := newRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.labRows("nl", 7, "overview", []labRow{{ID: 1, Test: "Kalium"}}); err == nil {
+		t.Error("an unknown table was written")
+	}
+}
