@@ -337,10 +337,9 @@ type labRow struct {
 	Unit  string
 	Range string
 	Flag  LabFlag
-	At    time.Time
-	// When is At as the tables show it, formatted once here rather than by a template call per cell.
-	When   string
-	Status string
+	// When is the moment of the result as the tables show it, formatted once here rather than by a
+	// template call per cell.
+	When string
 	// Badge is the status badge of the full table, looked up once per row.
 	Badge Badge
 	// Count is, in the overview, how many results the test has.
@@ -350,8 +349,8 @@ type labRow struct {
 // newLabRow formats one result: "6,4" in Dutch and "6.4" in English, a comparator kept ("< 5"), the
 // reference range from the laboratory's text when it gave one.
 func newLabRow(lang string, r dossier.LabResult) labRow {
-	row := labRow{ID: r.ID, Test: r.Display, Unit: r.Unit, At: r.EffectiveAt, When: formatDateTime(lang, r.EffectiveAt),
-		Status: r.Status, Badge: StatusBadge(r.Status), Flag: LabFlagOf(r.Interpretation, r.ValueNum, r.RefLow, r.RefHigh)}
+	row := labRow{ID: r.ID, Test: r.Display, Unit: r.Unit, When: formatDateTime(lang, r.EffectiveAt),
+		Badge: StatusBadge(r.Status), Flag: LabFlagOf(r.Interpretation, r.ValueNum, r.RefLow, r.RefHigh)}
 	switch {
 	case r.ValueNum != nil:
 		row.Value = strings.TrimSpace(r.Comparator + " " + formatNumber(lang, *r.ValueNum))

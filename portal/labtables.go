@@ -74,20 +74,18 @@ func (r *renderer) labRows(lang string, patientID int64, table labTable, rows []
 	esc := template.HTMLEscapeString
 	patient := strconv.FormatInt(patientID, 10)
 	for _, row := range rows {
-		flag := template.HTML("")
+		value := `<td class="num lab-table__value">` + esc(row.Value)
 		if row.Flag.Flagged() {
-			var err error
-			if flag, err = r.fragment("labflag", lang, row.Flag); err != nil {
+			flag, err := r.fragment("labflag", lang, row.Flag)
+			if err != nil {
 				return "", err
 			}
-			flag = " " + flag
-		}
-		if row.Flag.Flagged() {
 			b.WriteString(`<tr class="lab-table__row--flagged">`)
+			value += " " + string(flag)
 		} else {
 			b.WriteString(`<tr>`)
 		}
-		value := `<td class="num lab-table__value">` + esc(row.Value) + string(flag) + `</td>`
+		value += `</td>`
 		unitAndRange := `<td>` + esc(row.Unit) + `</td><td class="lab-table__range">` + esc(row.Range) + `</td>`
 		switch table {
 		case labLatest:
