@@ -247,9 +247,9 @@ func StatusBadge(status string) Badge {
 	return Badge{Key: "status." + status, Tone: tone}
 }
 
-// partial renders one partial template on its own, with the functions of every page.
-func (r *renderer) partial(name string, data any) (template.HTML, error) {
-	for _, t := range r.pages {
+// partial renders one partial template on its own in a language, with the functions of every page.
+func (r *renderer) partial(name, lang string, data any) (template.HTML, error) {
+	for _, t := range r.set(lang) {
 		var buf bytes.Buffer
 		if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 			return "", fmt.Errorf("views: render partial %s: %w", name, err)
@@ -263,5 +263,5 @@ func (r *renderer) partial(name string, data any) (template.HTML, error) {
 // tests use it to check components with the real stylesheet before a screen uses them; fragments for
 // progressive enhancement can use it later.
 func (s *Server) RenderPartial(name, lang string, data any) (template.HTML, error) {
-	return s.views.partial(name, Part{Lang: lang, Data: data})
+	return s.views.partial(name, lang, Part{Lang: lang, Data: data})
 }

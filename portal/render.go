@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
@@ -21,8 +22,9 @@ import (
 
 // renderer holds every page template, parsed once at start-up from the embedded views: each page is the
 // base layout plus all partials plus the page itself, so pages cannot disagree on the frame around them.
+// Every page is parsed once per language, with its fixed texts already in place (see translateStatic).
 type renderer struct {
-	pages   map[string]*template.Template
+	pages   map[string]map[string]*template.Template // language -> page name -> template
 	catalog *views.Catalog
 	assets  map[string]string // static path -> path with content hash, for cache-busting
 	cache   fragments         // partials rendered once per language and value (labtables.go)
@@ -50,7 +52,7 @@ func newRenderer() (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}, catalog: catalog, assets: map[string]string{}}
+	r := &renderer{pages: map[string]map[string]*template.Template{}, catalog: catalog, assets: map[string]string{}}
 	if err := r.hashAssets(); err != nil {
 		return nil, err
 	}
@@ -66,15 +68,76 @@ func newRenderer() (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range pages {
-		files := append(append(append([]string{}, layouts...), partials...), p)
-		t, err := template.New(path.Base(p)).Funcs(r.funcs()).ParseFS(views.FS, files...)
-		if err != nil {
-			return nil, fmt.Errorf("views: parse %s: %w", p, err)
+	for _, lang := range views.Languages {
+		r.pages[lang] = map[string]*template.Template{}
+		for _, p := range pages {
+			files := append(append(append([]string{}, layouts...), partials...), p)
+			t, err := r.parsePage(lang, files)
+			if err != nil {
+				return nil, err
+			}
+			r.pages[lang][strings.TrimSuffix(path.Base(p), ".html")] = t
 		}
-		r.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
 	}
 	return r, nil
+}
+
+// parsePage parses the files of one page (the last file is the page itself) for a language, with the
+// fixed texts of that language written in; an empty language leaves every text to be looked up while the
+// page is executed, which the tests compare against.
+func (r *renderer) parsePage(lang string, files []string) (*template.Template, error) {
+	page := files[len(files)-1]
+	root := template.New(path.Base(page)).Funcs(r.funcs())
+	for _, file := range files {
+		src, err := fs.ReadFile(views.FS, file)
+		if err != nil {
+			return nil, fmt.Errorf("views: %w", err)
+		}
+		text := string(src)
+		if lang != "" {
+			text = r.translateStatic(text, lang)
+		}
+		t := root
+		if path.Base(file) != root.Name() {
+			t = root.New(path.Base(file))
+		}
+		if _, err := t.Parse(text); err != nil {
+			return nil, fmt.Errorf("views: parse %s: %w", page, err)
+		}
+	}
+	return root, nil
+}
+
+// staticText is a translation fixed where it is written: a literal key in the page's own language and
+// nothing to fill in, {{t $l "tabs.lab"}}. The language variables of the views ($l, $lang, $.Lang, .Lang)
+// all hold the language of the page being rendered; $other (the language switch) is not among them.
+var staticText = regexp.MustCompile(`\{\{t (?:\$l|\$lang|\$\.Lang|\.Lang) "([^"\\{}]+)"\}\}`)
+
+// translateStatic writes the text of every static translation into a template's source, escaped as
+// html/template escapes text, so that executing a page no longer calls the catalogue and an escaper
+// through reflection for each of its hundreds of labels and headings (the larger part of a page's template
+// time; the README has the figures). A key the catalogue does not know, or a text with a brace that the
+// template parser would take for an action, stays a call and behaves as before.
+func (r *renderer) translateStatic(src, lang string) string {
+	return staticText.ReplaceAllStringFunc(src, func(action string) string {
+		key := staticText.FindStringSubmatch(action)[1]
+		if !r.catalog.Has(key) {
+			return action
+		}
+		text := template.HTMLEscapeString(r.catalog.T(lang, key))
+		if strings.ContainsAny(text, "{}") {
+			return action
+		}
+		return text
+	})
+}
+
+// set is the parsed pages of a language; an unknown language gets Dutch, as the catalogue does.
+func (r *renderer) set(lang string) map[string]*template.Template {
+	if pages, ok := r.pages[lang]; ok {
+		return pages
+	}
+	return r.pages[views.Languages[0]]
 }
 
 // hashAssets computes a content hash for every static file so that a changed stylesheet is fetched anew
@@ -144,7 +207,7 @@ func (r *renderer) funcs() template.FuncMap {
 // render executes a page into a buffer first, so that a template error becomes a clean error page and
 // never half a page, then writes status and body.
 func (r *renderer) render(c echo.Context, status int, name string, p Page) error {
-	t, ok := r.pages[name]
+	t, ok := r.set(p.Lang)[name]
 	if !ok {
 		return fmt.Errorf("views: no page %q", name)
 	}

@@ -18,13 +18,17 @@ func BenchmarkRenderAccessPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	now := time.Now()
+	benchmarkPage(b, r, "patient_access", accessPageFixture(time.Now()))
+}
+
+// accessPageFixture is the access page of benchPatient for its GP.
+func accessPageFixture(now time.Time) Page {
 	facts, who := benchPatient(now)
 	pol := access.DefaultPolicy()
 	page := accessPage{PatientID: 7, Decisions: pol.DecideAll(who, facts, now), Emergency: pol.CanRequestEmergency(who, facts, now)}
 	page.Main = mainDecision(page.Decisions)
 	page.Allowed, page.Patient, page.Age = page.Main.Allowed, &facts.Patient, facts.Patient.AgeAt(now)
-	benchmarkPage(b, r, "patient_access", Page{Title: "Toegang", Path: "/patients/7/access", Now: now, Data: page})
+	return Page{Title: "Toegang", Path: "/patients/7/access", Now: now, Data: page}
 }
 
 // benchPatient is the patient of the render benchmarks: registered with a GP practice, consent given,
@@ -50,7 +54,7 @@ func benchmarkPage(b *testing.B, r *renderer, name string, p Page) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf.Reset()
-		if err := r.pages[name].ExecuteTemplate(&buf, "base", p); err != nil {
+		if err := r.pages[p.Lang][name].ExecuteTemplate(&buf, "base", p); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -65,7 +69,12 @@ func BenchmarkRenderLabPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	now := time.Now()
+	benchmarkPage(b, r, "dossier_lab", labPageFixture("nl", time.Now()))
+}
+
+// labPageFixture is the lab tab of benchPatient for its GP: 16 results of 8 tests, every other one out of
+// range, an allergy and a treatment limit in the banner.
+func labPageFixture(lang string, now time.Time) Page {
 	tests := []string{"Hemoglobine", "Kreatinine", "eGFR", "Kalium", "Natrium", "CRP", "Glucose", "Leukocyten"}
 	var results []dossier.LabResult
 	for i := range 16 {
@@ -74,7 +83,7 @@ func BenchmarkRenderLabPage(b *testing.B) {
 			Code: "718-" + tests[i%8], Display: tests[i%8], ValueNum: &value, Unit: "mmol/L", RefLow: &low, RefHigh: &high,
 			Status: "final", EffectiveAt: now.Add(-time.Duration(i) * 24 * time.Hour)})
 	}
-	body := newLabBody("nl", results, func(int64) {})
+	body := newLabBody(lang, results, func(int64) {})
 	facts, who := benchPatient(now)
 	patient := facts.Patient
 	decisions := access.DefaultPolicy().DecideAll(who, facts, now)
@@ -87,5 +96,5 @@ func BenchmarkRenderLabPage(b *testing.B) {
 	data := dossierPage{PatientID: 7, Category: access.Lab, Basis: decisions[0], Body: body,
 		Banner: NewPatientBanner(patient, BannerClinical{Allergies: []string{"Penicilline"}, TreatmentLimits: []string{"Niet reanimeren"}}, now),
 		Tabs:   DossierTabs(permitted, access.Lab, func(c access.Category) string { return dossierHref(7, c) })}
-	benchmarkPage(b, r, "dossier_lab", Page{Title: "Labuitslagen", Path: "/patients/7/lab", Now: now, Data: data})
+	return Page{Title: "Labuitslagen", Path: "/patients/7/lab", Now: now, Data: data}
 }
