@@ -87,6 +87,7 @@ func NewSessions(keyPairs [][]byte, idle, absolute time.Duration) *Sessions {
 		SameSite: http.SameSiteStrictMode,
 	}
 	st.MaxAge(int(absolute / time.Second))
+	useSessionValues(st)
 	return &Sessions{store: st, Idle: idle, Absolute: absolute, Now: time.Now}
 }
 

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gorilla/securecookie"
 )
 
 // roundTrip issues a session cookie with one Sessions and reads it back with another.
@@ -224,5 +226,72 @@ func TestRotationKeepsThreePairsAndForgetsTheOldest(t *testing.T) {
 	}
 	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("keys file mode %v, %v", info.Mode(), err)
+	}
+}
+
+// TestSessionValuesAreReadOnlyInTheirOwnShape: the cookie's values are JSON of strings, whole numbers
+// and booleans. A cookie written in securecookie's gob format (the portal's format before) with the very
+// same keys is no session, and the decoder refuses any other shape instead of guessing.
+func TestSessionValuesAreReadOnlyInTheirOwnShape(t *testing.T) {
+	keys, err := LoadOrCreateSessionKeys(filepath.Join(t.TempDir(), "session.keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gob := securecookie.New(keys[0], keys[1])
+	old, err := gob.Encode(SessionCookie, map[any]any{"sid": "abc", "fp": "fp", "login": time.Now().UnixMilli(), "seen": time.Now().UnixMilli()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: old})
+	if _, state := NewSessions(keys, time.Hour, time.Hour).Load(req, "fp"); state != NoSession {
+		t.Fatalf("a gob cookie gave state %v", state)
+	}
+
+	var codec sessionValues
+	if _, err := codec.Serialize(map[any]any{"seen": time.Now()}); err == nil {
+		t.Error("a time.Time value was written")
+	}
+	if _, err := codec.Serialize(map[any]any{1: "x"}); err == nil {
+		t.Error("a number key was written")
+	}
+	for _, bad := range []string{`{"seen": 1.5}`, `{"sid": {"x": 1}}`, `{"sid": ["x"]}`, `{"sid": null}`, `{"sid": "a"} {}`, `["sid"]`, `not json`} {
+		values := map[any]any{}
+		if err := codec.Deserialize([]byte(bad), &values); err == nil {
+			t.Errorf("%s was read as %v", bad, values)
+		}
+	}
+	values := map[any]any{}
+	if err := codec.Deserialize([]byte(`{"sid":"a","login":1764000000000,"out":true}`), &values); err != nil {
+		t.Fatal(err)
+	}
+	if values["sid"] != "a" || values["login"] != int64(1764000000000) || values["out"] != true {
+		t.Errorf("read back as %#v", values)
+	}
+}
+
+// BenchmarkSessionLoad reads a session cookie as every request does: check the signature, decrypt, decode
+// the values and judge them.
+//
+//	go test -run '^$' -bench SessionLoad -benchmem ./auth
+func BenchmarkSessionLoad(b *testing.B) {
+	keys, err := LoadOrCreateSessionKeys(filepath.Join(b.TempDir(), "session.keys"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := NewSessions(keys, time.Hour, 12*time.Hour)
+	rec := httptest.NewRecorder()
+	if _, err := s.Start(rec, httptest.NewRequest(http.MethodGet, "/", nil), Session{UZI: "900100001", Fingerprint: "fp", AGB: "01012345"}); err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	for _, c := range rec.Result().Cookies() {
+		req.AddCookie(c)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, state := s.Load(req, "fp"); state != Active {
+			b.Fatalf("state %v", state)
+		}
 	}
 }
