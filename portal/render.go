@@ -10,6 +10,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -211,11 +212,27 @@ func (r *renderer) render(c echo.Context, status int, name string, p Page) error
 	if !ok {
 		return fmt.Errorf("views: no page %q", name)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "base", p); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	buf.Reset()
+	if err := t.ExecuteTemplate(buf, "base", p); err != nil {
 		return fmt.Errorf("views: render %s: %w", name, err)
 	}
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// pageBuffers keeps the buffers pages are rendered into: a page is some 8 to 50 KiB, and a new buffer
+// for every page grew through a copy at each doubling, the largest share of a page view's garbage.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxKeptPageBuffer is the largest buffer put back: the rare huge page (a year of lab results in one
+// table) should not keep its memory for every later page.
+const maxKeptPageBuffer = 256 << 10
+
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= maxKeptPageBuffer {
+		pageBuffers.Put(buf)
+	}
 }
 
 var dutchMonths = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
