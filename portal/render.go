@@ -213,8 +213,9 @@ func (r *renderer) render(c echo.Context, status int, name string, p Page) error
 		return fmt.Errorf("views: no page %q", name)
 	}
 	buf := pageBuffers.Get().(*bytes.Buffer)
-	defer putPageBuffer(buf)
 	buf.Reset()
+	// Put back only after HTMLBlob has copied the page into the response.
+	defer putPageBuffer(buf)
 	if err := t.ExecuteTemplate(buf, "base", p); err != nil {
 		return fmt.Errorf("views: render %s: %w", name, err)
 	}

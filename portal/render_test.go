@@ -11,10 +11,10 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// TestPagesRenderedAtOnceKeepTheirOwnBuffers: pages rendered at the same time through the pooled buffers
-// each come out whole and as rendered alone; a buffer put back while its page was still being written
-// would mix two pages.
-func TestPagesRenderedAtOnceKeepTheirOwnBuffers(t *testing.T) {
+// TestPagesRenderedAtOnceComeOutWhole: pages rendered at the same time, and again and again through the
+// pooled buffers, each come out exactly as the page rendered alone: nothing of an earlier or a
+// neighbouring page is left in or mixed into a buffer.
+func TestPagesRenderedAtOnceComeOutWhole(t *testing.T) {
 	r := testRenderer(t)
 	now := time.Date(2026, 11, 23, 10, 30, 0, 0, time.UTC)
 	pages := map[string]Page{"dossier_lab": labPageFixture("nl", now), "patient_access": accessPageFixture(now)}
