@@ -70,10 +70,14 @@ func newRenderer() (*renderer, error) {
 		return nil, err
 	}
 	for _, lang := range views.Languages {
+		sources, err := r.readViews(lang, append(append(append([]string{}, layouts...), partials...), pages...))
+		if err != nil {
+			return nil, err
+		}
 		r.pages[lang] = map[string]*template.Template{}
 		for _, p := range pages {
 			files := append(append(append([]string{}, layouts...), partials...), p)
-			t, err := r.parsePage(lang, files)
+			t, err := r.parsePage(files, sources)
 			if err != nil {
 				return nil, err
 			}
@@ -83,12 +87,12 @@ func newRenderer() (*renderer, error) {
 	return r, nil
 }
 
-// parsePage parses the files of one page (the last file is the page itself) for a language, with the
-// fixed texts of that language written in; an empty language leaves every text to be looked up while the
-// page is executed, which the tests compare against.
-func (r *renderer) parsePage(lang string, files []string) (*template.Template, error) {
-	page := files[len(files)-1]
-	root := template.New(path.Base(page)).Funcs(r.funcs())
+// readViews reads the view files once per language, with the fixed texts of that language written in
+// (translateStatic), so that a layout or partial shared by every page is read and translated once, not
+// once per page. An empty language leaves every text to be looked up while the page is executed, which
+// the tests compare against.
+func (r *renderer) readViews(lang string, files []string) (map[string]string, error) {
+	sources := make(map[string]string, len(files))
 	for _, file := range files {
 		src, err := fs.ReadFile(views.FS, file)
 		if err != nil {
@@ -98,11 +102,22 @@ func (r *renderer) parsePage(lang string, files []string) (*template.Template, e
 		if lang != "" {
 			text = r.translateStatic(text, lang)
 		}
+		sources[file] = text
+	}
+	return sources, nil
+}
+
+// parsePage parses the files of one page (the last file is the page itself) from the sources readViews
+// made.
+func (r *renderer) parsePage(files []string, sources map[string]string) (*template.Template, error) {
+	page := files[len(files)-1]
+	root := template.New(path.Base(page)).Funcs(r.funcs())
+	for _, file := range files {
 		t := root
 		if path.Base(file) != root.Name() {
 			t = root.New(path.Base(file))
 		}
-		if _, err := t.Parse(text); err != nil {
+		if _, err := t.Parse(sources[file]); err != nil {
 			return nil, fmt.Errorf("views: parse %s: %w", page, err)
 		}
 	}

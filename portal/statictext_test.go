@@ -15,7 +15,7 @@ import (
 
 // TestFixedTextsRenderAsLookedUp: a page parsed with its fixed texts written in renders byte for byte
 // what the same page renders when every text is looked up while it executes, in both languages, for the
-// dossier frame (banner, basis, tabs, lab tables) and the access page.
+// dossier frame (banner, basis, tabs, lab tables), the access page and the search page.
 func TestFixedTextsRenderAsLookedUp(t *testing.T) {
 	r := testRenderer(t)
 	now := time.Date(2026, 11, 23, 10, 30, 0, 0, time.UTC)
@@ -28,7 +28,12 @@ func TestFixedTextsRenderAsLookedUp(t *testing.T) {
 			page.Lang, page.Hospital, page.CSRF, page.SeesPatients = lang, "Ziekenhuis Rivierenland", "token", true
 			page.Provider = &auth.Provider{Identity: uzi.Identity{UZINumber: "900100001", GivenName: "Anna",
 				Surname: "de Vries", CommonName: "Anna de Vries", RoleCode: "01.015"}}
-			lookedUp, err := r.parsePage("", pageFiles(t, name))
+			files := pageFiles(t, name)
+			sources, err := r.readViews("", files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lookedUp, err := r.parsePage(files, sources)
 			if err != nil {
 				t.Fatal(err)
 			}
