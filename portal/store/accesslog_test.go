@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -138,4 +140,116 @@ func TestPurgeRemovesOnlyOldRecordsAndAnchorsTheChain(t *testing.T) {
 	if _, err := s.write.ExecContext(ctx, `UPDATE access_log_anchor SET purged_id = 3, purged_hash = ?, purged_at = '2015-03-01T10:00:00.000Z'`, old[2].Hash); err == nil {
 		t.Fatal("the anchor moved backwards")
 	}
+}
+
+// TestLogRebuiltWithoutHashIndexKeepsRecordsAndGuards makes a database as the release before migration
+// 0100 left it (records appended, some purged behind the anchor), applies 0100, and requires every record
+// unchanged, the head and the anchor unchanged, every index and trigger that guards the log exactly as
+// before, the unique index on the hashes gone, and the guards still refusing what they refused.
+func TestLogRebuiltWithoutHashIndexKeepsRecordsAndGuards(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "portal.db")
+	before, err := openWith(ctx, path, "sqlite3", "migrations/0090_per_patient_order.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := appendAt(t, before, "2015-03-01T10:00:00.000Z", 4)
+	appendAt(t, before, "2026-01-01T10:00:00.000Z", 20)
+	describe := func(res PurgeResult) AccessRecord {
+		return AccessRecord{At: "2026-01-02T00:00:00.000Z", Event: "admin_action", Outcome: "success", Detail: fmt.Sprint("anchor=", res.Anchor.ID)}
+	}
+	if _, err := before.PurgeAccessRecords(ctx, "2016-01-01T00:00:00.000Z", describe, testChain); err != nil {
+		t.Fatal(err)
+	}
+	if !hasUniqueHashIndex(t, before) {
+		t.Fatal("the database before 0100 has no unique index on the hashes: the test does not start where a real one does")
+	}
+	rowsBefore, guardsBefore := logRows(t, before), logGuards(t, before)
+	stateBefore, err := before.AccessLogState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before.Close()
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if hasUniqueHashIndex(t, s) {
+		t.Fatal("the unique index on the hashes is still there after 0100")
+	}
+	if rows := logRows(t, s); !slices.Equal(rows, rowsBefore) {
+		t.Fatalf("the records changed:\n got %q\nwant %q", rows, rowsBefore)
+	}
+	if guards := logGuards(t, s); !slices.Equal(guards, guardsBefore) {
+		t.Fatalf("the guards changed:\n got %q\nwant %q", guards, guardsBefore)
+	}
+	state, err := s.AccessLogState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state != stateBefore {
+		t.Fatalf("state after 0100 %+v, before %+v", state, stateBefore)
+	}
+	refused := []struct{ name, stmt string }{
+		{"change a record", `UPDATE access_log SET user_name = 'X' WHERE id = 10`},
+		{"delete a record above the anchor", `DELETE FROM access_log WHERE id = 10`},
+		{"insert out of sequence", `INSERT INTO access_log (id, at, event, outcome, prev_hash, hash, hash_format) VALUES (99, 'x', 'view', 'success', 'p', 'h', 2)`},
+		{"move the head back", `UPDATE access_log_head SET last_id = 5`},
+		{"move the anchor back", fmt.Sprintf(`UPDATE access_log_anchor SET purged_id = 3, purged_hash = '%s'`, old[2].Hash)},
+	}
+	for _, tt := range refused {
+		if _, err := s.write.ExecContext(ctx, tt.stmt); err == nil {
+			t.Errorf("%s: accepted after 0100", tt.name)
+		}
+	}
+	more := appendAt(t, s, "2026-01-03T10:00:00.000Z", 3)
+	if more[0].ID != stateBefore.HeadID+1 || more[0].PrevHash != stateBefore.HeadHash {
+		t.Fatalf("the chain did not continue from the head: first new record %+v, head was %+v", more[0], stateBefore)
+	}
+}
+
+// hasUniqueHashIndex reports whether the access log has a unique index (the one 0001 declared on hash).
+func hasUniqueHashIndex(t *testing.T, s *Store) bool {
+	t.Helper()
+	var n int
+	if err := s.write.Get(&n, `SELECT count(*) FROM pragma_index_list('access_log') WHERE "unique" = 1`); err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
+}
+
+// logRows returns every access-log record, all columns, in id order, one string per record.
+func logRows(t *testing.T, s *Store) []string {
+	t.Helper()
+	var rows []string
+	if err := s.write.Select(&rows, `
+		SELECT json_array(id, at, event, outcome, reason, user_uzi, user_name, user_role, user_agb, user_ura,
+		                  on_behalf_of, patient_bsn, patient_number, object_category, object_ids, basis,
+		                  emergency, client_ip, cert_fingerprint, request_id, detail, prev_hash, hash,
+		                  user_org, hash_format)
+		FROM access_log ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// logGuards returns the definitions of the indexes and triggers of the access log and its head and
+// anchor, by name.
+func logGuards(t *testing.T, s *Store) []string {
+	t.Helper()
+	var defs []string
+	if err := s.write.Select(&defs, `
+		SELECT type || ' ' || name || ' ON ' || tbl_name || ': ' || sql
+		FROM sqlite_master
+		WHERE type IN ('index', 'trigger') AND sql IS NOT NULL
+		  AND tbl_name IN ('access_log', 'access_log_head', 'access_log_anchor')
+		ORDER BY name`); err != nil {
+		t.Fatal(err)
+	}
+	if len(defs) != 11 {
+		t.Fatalf("%d guards of the access log, want 3 indexes and 8 triggers: %q", len(defs), defs)
+	}
+	return defs
 }

@@ -60,7 +60,7 @@ var (
 // the test binary: tests that use it do not run in parallel).
 func OpenRecorded(ctx context.Context, path string) (*Store, *Recorder, error) {
 	registerRecorder.Do(func() { sql.Register("sqlite3-recording", recordingDriver{}) })
-	st, err := openWith(ctx, path, "sqlite3-recording")
+	st, err := openWith(ctx, path, "sqlite3-recording", "")
 	return st, recorder, err
 }
 

@@ -17,7 +17,9 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-func (s *Store) migrate(ctx context.Context) error {
+// migrate applies the migrations not yet applied, in name order, up to and including through (all of
+// them when through is empty).
+func (s *Store) migrate(ctx context.Context, through string) error {
 	if _, err := s.write.ExecContext(ctx, `
 		CREATE TABLE IF NOT EXISTS schema_migrations (
 		    name       TEXT PRIMARY KEY,
@@ -31,6 +33,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if through != "" && name > through {
+			break
+		}
 		if err := s.applyMigration(ctx, name); err != nil {
 			return err
 		}

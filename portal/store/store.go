@@ -27,12 +27,13 @@ type Store struct {
 
 // Open opens (creating when needed) the database file at path and applies the embedded migrations.
 func Open(ctx context.Context, path string) (*Store, error) {
-	return openWith(ctx, path, "sqlite3")
+	return openWith(ctx, path, "sqlite3", "")
 }
 
 // openWith opens the store through the named database/sql driver: "sqlite3", or in tests a wrapper
-// around it that records the statements the store runs.
-func openWith(ctx context.Context, path, driver string) (*Store, error) {
+// around it that records the statements the store runs. It applies the migrations up to and including
+// through, or all of them when through is empty (tests make a database as an earlier release left it).
+func openWith(ctx context.Context, path, driver, through string) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -58,7 +59,7 @@ func openWith(ctx context.Context, path, driver string) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
 	}
 	s := &Store{write: write, path: abs}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, through); err != nil {
 		write.Close()
 		return nil, err
 	}
@@ -90,8 +91,9 @@ func openWith(ctx context.Context, path, driver string) (*Store, error) {
 const stmtCacheSize = "128"
 
 // writerCacheSize is the page cache of the writer connection, in KiB (negative: SQLite's unit of KiB). The
-// access log's indexes take a record at a random place (its hash, its patient), so with SQLite's default of
-// 2 MiB nearly every append read index pages from the file again; the writer is the only connection whose
+// access log's patient index takes a record at a random place (and until migration 0100 so did a unique
+// index on its hash), so with SQLite's default of 2 MiB nearly every append read index pages from the file
+// again; the writer is the only connection whose
 // cache survives other connections' commits (a reader's is emptied whenever the log grows), so this is
 // where a larger cache pays. 32 MiB holds the indexes' upper levels even for ten million records.
 const writerCacheSize = "-32768"
