@@ -247,11 +247,12 @@ func StatusBadge(status string) Badge {
 	return Badge{Key: "status." + status, Tone: tone}
 }
 
-// partial renders one partial template on its own in a language, with the functions of every page.
+// partial renders one partial template on its own in a language, with the functions of every page; the
+// template gets Part{Lang: lang, Data: data}, as a page passes it with {{template name (part $l data)}}.
 func (r *renderer) partial(name, lang string, data any) (template.HTML, error) {
 	for _, t := range r.set(lang) {
 		var buf bytes.Buffer
-		if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		if err := t.ExecuteTemplate(&buf, name, Part{Lang: lang, Data: data}); err != nil {
 			return "", fmt.Errorf("views: render partial %s: %w", name, err)
 		}
 		return template.HTML(buf.String()), nil
@@ -263,5 +264,5 @@ func (r *renderer) partial(name, lang string, data any) (template.HTML, error) {
 // tests use it to check components with the real stylesheet before a screen uses them; fragments for
 // progressive enhancement can use it later.
 func (s *Server) RenderPartial(name, lang string, data any) (template.HTML, error) {
-	return s.views.partial(name, lang, Part{Lang: lang, Data: data})
+	return s.views.partial(name, lang, data)
 }

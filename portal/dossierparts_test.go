@@ -97,7 +97,7 @@ func testRenderer(t *testing.T) *renderer {
 
 func renderPart(t *testing.T, r *renderer, name, lang string, data any) *html.Node {
 	t.Helper()
-	out, err := r.partial(name, lang, Part{Lang: lang, Data: data})
+	out, err := r.partial(name, lang, data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func (r *renderer) fragment(name, lang string, data any) (template.HTML, error) 
 	if ok {
 		return h, nil
 	}
-	h, err := r.partial(name, lang, Part{Lang: lang, Data: data})
+	h, err := r.partial(name, lang, data)
 	if err != nil {
 		return "", err
 	}

@@ -25,15 +25,15 @@ func TestLabRowsEscapeAndMark(t *testing.T) {
 			EffectiveAt: time.Date(2026, 3, 1, 9, 5, 0, 0, time.UTC)},
 	}
 	body := newLabBody("nl", results, func(int64) {})
-	flag, err := r.partial("labflag", "nl", Part{Lang: "nl", Data: LabHigh})
+	flag, err := r.partial("labflag", "nl", LabHigh)
 	if err != nil {
 		t.Fatal(err)
 	}
-	final, err := r.partial("badge", "nl", Part{Lang: "nl", Data: StatusBadge("final")})
+	final, err := r.partial("badge", "nl", StatusBadge("final"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := r.partial("badge", "nl", Part{Lang: "nl", Data: StatusBadge("no-such-status")})
+	other, err := r.partial("badge", "nl", StatusBadge("no-such-status"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -69,15 +70,15 @@ func newRenderer() (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
+	shared := append(layouts, partials...) // the frame every page is parsed with
 	for _, lang := range views.Languages {
-		sources, err := r.readViews(lang, append(append(append([]string{}, layouts...), partials...), pages...))
+		sources, err := r.readViews(lang, append(slices.Clip(shared), pages...))
 		if err != nil {
 			return nil, err
 		}
 		r.pages[lang] = map[string]*template.Template{}
 		for _, p := range pages {
-			files := append(append(append([]string{}, layouts...), partials...), p)
-			t, err := r.parsePage(files, sources)
+			t, err := r.parsePage(append(slices.Clip(shared), p), sources)
 			if err != nil {
 				return nil, err
 			}
