@@ -27,6 +27,8 @@ func TestPolicy(t *testing.T) {
 		{"prefix with digits", Policy{AdmittedRoles: []string{"01.0*"}}, zCard("01.016"), ""},
 		{"role not admitted", Policy{AdmittedRoles: []string{"01.015", "17.*"}}, zCard("30.000"), ReasonRoleNotAdmitted},
 		{"prefix does not overreach", Policy{AdmittedRoles: []string{"01.0*"}}, zCard("01.104"), ReasonRoleNotAdmitted},
+		{"admitted by prefix but without a scope", Policy{AdmittedRoles: []string{"01.0*"}, HasScope: func(r string) bool { return r != "01.070" }}, zCard("01.070"), ReasonRoleNotAdmitted},
+		{"admitted by prefix with a scope", Policy{AdmittedRoles: []string{"01.0*"}, HasScope: func(r string) bool { return r != "01.070" }}, zCard("01.000"), ""},
 		{"N card refused by default", Policy{AdmittedRoles: []string{"01.*"}}, nCard("900100008"), ReasonCardTypeRefused},
 		{"N card with delegated staff", Policy{AdmitEmployeeCards: true}, nCard("900100008"), ""},
 		{"administrator's N card always", Policy{Administrators: []string{admin}}, nCard(admin), ""},

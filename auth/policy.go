@@ -19,6 +19,9 @@ type Policy struct {
 	// Administrators lists the UZI numbers of hospital staff who manage the portal; their N cards are
 	// always admitted, whatever AdmitEmployeeCards says, because they are the hospital's own people.
 	Administrators []string
+	// HasScope reports whether a role has data to see (access.role_scope); a role without any is refused
+	// at login, so that no provider lands in an empty portal. Nil: every admitted role has a scope.
+	HasScope func(role string) bool
 }
 
 // PolicyFromConfig reads the policy from uzi.admit_employee_cards, uzi.admitted_roles and
@@ -68,6 +71,10 @@ func (p Policy) Check(id uzi.Identity) error {
 		if !roleAdmitted(p.AdmittedRoles, id.RoleCode) {
 			return &Refusal{Reason: ReasonRoleNotAdmitted,
 				Detail: fmt.Sprintf("role %s is not in uzi.admitted_roles (%s)", id.RoleCode, strings.Join(p.AdmittedRoles, ", "))}
+		}
+		if p.HasScope != nil && !p.HasScope(id.RoleCode) {
+			return &Refusal{Reason: ReasonRoleNotAdmitted,
+				Detail: fmt.Sprintf("role %s is covered by uzi.admitted_roles but access.role_scope gives it no data to see", id.RoleCode)}
 		}
 		return nil
 	case uzi.CardMedewerkerOpNaam:

@@ -34,8 +34,9 @@ const (
 	ReasonAGBTooManyAttempts = "agb.too-many-attempts"
 )
 
-// The reasons of a refused TLS handshake. No page can be shown for them (there is no connection to answer
-// on); they go to the server log and, when a certificate was presented, to the access log.
+// The reasons the door refuses a card (DoorListener, Door), and the reasons a TLS handshake fails. A card
+// refused by the door gets a page that explains the reason; a failed handshake has no connection to
+// answer on and goes to the server log and, when a certificate was presented, to the access log.
 const (
 	// HandshakeNoCertificate: the client sent no certificate (no card in the reader, or none chosen).
 	HandshakeNoCertificate = "tls.no-certificate"
@@ -54,7 +55,18 @@ const (
 	// HandshakeFailed: the handshake failed without a certificate problem (a scan, a client that gave up,
 	// no common protocol version).
 	HandshakeFailed = "tls.handshake"
+	// HandshakeAbandoned: the client closed the connection during the handshake, as browsers do with the
+	// spare connections they open ahead of need.
+	HandshakeAbandoned = "tls.abandoned"
+	// HandshakeTimeout: the client did not finish the handshake within limits.handshake_timeout.
+	HandshakeTimeout = "tls.timeout"
 )
+
+// DoorReasons lists the reasons for which the door shows its page: each needs a title, an explanation and
+// advice in every language.
+func DoorReasons() []string {
+	return []string{HandshakeNoCertificate, HandshakeUnknownCA, HandshakeExpired, HandshakeNotYetValid, HandshakeKeyUsage, HandshakeInvalidCertificate}
+}
 
 // ErrRevocationUnavailable is wrapped by every revocation-unavailable refusal, so that the web layer can
 // answer 503 (try again later) rather than 403 (you may not).

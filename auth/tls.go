@@ -14,15 +14,19 @@ import (
 	"os"
 )
 
-// ErrNoCertificate means the request carries no verified client certificate. With the portal's TLS
-// configuration the handshake already refuses such clients; this guards handlers used behind other
-// listeners and in tests.
+// ErrNoCertificate means the request carries no verified client certificate: the door refused the card
+// (or none was presented). The portal's door middleware stops such requests before any handler; this
+// guards handlers all the same.
 var ErrNoCertificate = errors.New("no verified client certificate")
 
-// ServerTLSConfig builds the TLS configuration of DESIGN.md §2.1: a client certificate is required and
-// verified against the UZI CA bundle, TLS 1.2 at least (1.3 preferred by Go whenever the client offers it),
-// and only AEAD cipher suites with forward secrecy for TLS 1.2.
-func ServerTLSConfig(certFile, keyFile, clientCAFile, minVersion string) (*tls.Config, error) {
+// ServerTLSConfig builds the TLS configuration of DESIGN.md §2.1: a client certificate is asked for (its
+// CA names are the UZI CA bundle, so that a browser offers the card) but not required by the handshake:
+// the DoorListener verifies it in VerifyConnection with the Door, against the same bundle, so that a
+// missing or invalid card gets a page instead of a browser error. TLS 1.2 at least (1.3 preferred by Go
+// whenever the client offers it), at most maxVersion when set (smartcard middleware that cannot sign
+// RSA-PSS, which TLS 1.3 requires for the client's signature, needs "1.2"), and only AEAD cipher suites
+// with forward secrecy for TLS 1.2.
+func ServerTLSConfig(certFile, keyFile, clientCAFile, minVersion, maxVersion string) (*tls.Config, error) {
 	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 	if err != nil {
 		return nil, fmt.Errorf("auth: server certificate (tls.cert_file, tls.key_file): %w", err)
@@ -35,11 +39,16 @@ func ServerTLSConfig(certFile, keyFile, clientCAFile, minVersion string) (*tls.C
 	if minVersion == "1.3" {
 		version = tls.VersionTLS13
 	}
+	var max uint16 // zero: the highest crypto/tls supports
+	if maxVersion == "1.2" {
+		max = tls.VersionTLS12
+	}
 	return &tls.Config{
 		Certificates: []tls.Certificate{cert},
-		ClientAuth:   tls.RequireAndVerifyClientCert,
+		ClientAuth:   tls.RequestClientCert,
 		ClientCAs:    pool,
 		MinVersion:   version,
+		MaxVersion:   max,
 		CipherSuites: []uint16{
 			tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 			tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
@@ -65,9 +74,16 @@ func LoadCertPool(file string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// ClientCertificate returns the verified leaf certificate of the request and its chain. The chain comes
-// from VerifiedChains, so it is known to lead to one of the configured UZI CAs.
+// ClientCertificate returns the verified leaf certificate of the request and its chain: the door's
+// verified chain (DoorListener), or the TLS layer's VerifiedChains behind a listener without a door. Either
+// way the chain is known to lead to one of the configured UZI CAs.
 func ClientCertificate(r *http.Request) (leaf *x509.Certificate, chain []*x509.Certificate, err error) {
+	if check, ok := CardCheckOf(r); ok {
+		if !check.Verified() {
+			return nil, nil, fmt.Errorf("%w: %s", ErrNoCertificate, check.Reason)
+		}
+		return check.Chain[0], check.Chain, nil
+	}
 	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.VerifiedChains[0]) == 0 {
 		return nil, nil, ErrNoCertificate
 	}

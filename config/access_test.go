@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,5 +76,45 @@ func TestAccessRoleScopeFromFileAndEnvironment(t *testing.T) {
 	env = map[string]string{"ZVP_ACCESS_ROLE_SCOPE": "17.*=lab"}
 	if _, err := Load(dir, "", func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "access.role_scope") {
 		t.Fatalf("role scope from the environment: %v", err)
+	}
+}
+
+// TestAdmissionAndRoleScopeAgree: a role admitted by name, or a prefix admitted as a whole, must have data
+// to see; otherwise the configuration is refused at start-up, naming uzi.admitted_roles. A code under an
+// admitted prefix with an empty row of its own (01.070 under 01.0*) is allowed here and refused at login.
+func TestAdmissionAndRoleScopeAgree(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Config)
+		bad    string // the role the error must name; empty: valid
+	}{
+		{"defaults", func(*Config) {}, ""},
+		{"arts without a specialism admitted with its scope", func(c *Config) { c.UZI.AdmittedRoles = append(c.UZI.AdmittedRoles, "01.000") }, ""},
+		{"youth-health doctor admitted by name", func(c *Config) { c.UZI.AdmittedRoles = append(c.UZI.AdmittedRoles, "01.070") }, "01.070"},
+		{"a profession nothing scopes", func(c *Config) { c.UZI.AdmittedRoles = append(c.UZI.AdmittedRoles, "04.*") }, "04.*"},
+		{"arts whose scope was emptied", func(c *Config) {
+			c.Access.RoleScope["01.000"] = RoleScopeConfig{Categories: []string{}}
+			c.UZI.AdmittedRoles = append(c.UZI.AdmittedRoles, "01.000")
+		}, "01.000"},
+		{"a prefix whose own row is empty", func(c *Config) { c.Access.RoleScope["30.*"] = RoleScopeConfig{Categories: []string{}} }, "30.*"},
+		{"never-admitted roles need no scope", func(c *Config) { c.UZI.AdmittedRoles = append(c.UZI.AdmittedRoles, "01.008") }, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Default("data")
+			cfg.Access.RoleScope = maps.Clone(cfg.Access.RoleScope)
+			tt.change(&cfg)
+			err := cfg.Validate()
+			if tt.bad == "" {
+				if err != nil {
+					t.Fatalf("Validate = %v", err)
+				}
+				return
+			}
+			var ke *KeyError
+			if !errors.As(err, &ke) || ke.Key != "uzi.admitted_roles" || !strings.Contains(ke.Problem, "admits "+tt.bad+",") {
+				t.Fatalf("Validate = %v, want uzi.admitted_roles naming %s", err, tt.bad)
+			}
+		})
 	}
 }

@@ -58,6 +58,10 @@ type TLSConfig struct {
 	ClientCAFile string `json:"client_ca_file"`
 	// MinVersion is "1.2" or "1.3"; TLS 1.3 is always preferred when the client offers it.
 	MinVersion string `json:"min_version"`
+	// MaxVersion caps the TLS version: "1.2" for smartcards whose middleware cannot sign RSA-PSS, which
+	// TLS 1.3 requires for the client's handshake signature (such a card fails the handshake under 1.3);
+	// "1.3" or empty for no cap.
+	MaxVersion string `json:"max_version"`
 }
 
 // UZIConfig says which UZI certificates the portal accepts: the environment (production, test or the
@@ -312,9 +316,14 @@ func defaultAccess() AccessConfig {
 			"01.047": {Recipient: "ouderen_gehandicaptenzorg", Categories: all()},
 			"01.056": {Recipient: "ouderen_gehandicaptenzorg", Categories: all()},
 			"01.0*":  {Recipient: "medisch_specialisten", Categories: all()},
-			// Physicians without a specialism, youth-health and the never-admitted roles are not medical
-			// specialists: they get nothing although "01.0*" covers their codes.
-			"01.000": nothing,
+			// 01.000 "arts" is a physician without a registered specialism (basisarts, ziekenhuisarts; what
+			// the UZI-register's TEST passes carry). Such a physician treats under the responsibility of a
+			// specialist, most often in a hospital or a nursing home, and needs the same clinical picture:
+			// every category, under the consent given for medical specialists and hospitals (the
+			// relationship rule still limits them to their own patients). Youth-health doctors and the
+			// never-admitted roles are no treating physicians: they get nothing although "01.0*" covers
+			// their codes, and admission refuses them (a role without a scope is never admitted).
+			"01.000": {Recipient: "medisch_specialisten", Categories: all()},
 			"01.008": nothing,
 			"01.048": nothing,
 			"01.055": nothing,

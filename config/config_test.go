@@ -80,6 +80,8 @@ func TestLoadNamesTheBadKey(t *testing.T) {
 		{"hospital ura", `{"hospital": {"ura": "123"}}`, nil, "hospital.ura"},
 		{"administrator", `{"hospital": {"administrators": ["12"]}}`, nil, "hospital.administrators"},
 		{"tls version", `{"tls": {"min_version": "1.0"}}`, nil, "tls.min_version"},
+		{"tls max version", `{"tls": {"max_version": "1.1"}}`, nil, "tls.max_version"},
+		{"tls max below min", `{"tls": {"min_version": "1.3", "max_version": "1.2"}}`, nil, "tls.max_version"},
 		{"audit retention zero", `{"audit": {"retention_years": 0}}`, nil, "audit.retention_years"},
 		{"audit retention env", `{}`, map[string]string{"ZVP_AUDIT_RETENTION_YEARS": "vijf"}, "audit.retention_years"},
 		{"recent discharge days zero", `{"screens": {"recent_discharge_days": 0}}`, nil, "screens.recent_discharge_days"},

@@ -63,6 +63,12 @@ func (c Config) Validate() error {
 	if c.TLS.MinVersion != "1.2" && c.TLS.MinVersion != "1.3" {
 		bad("tls.min_version", "must be \"1.2\" or \"1.3\", not %q", c.TLS.MinVersion)
 	}
+	switch {
+	case c.TLS.MaxVersion != "" && c.TLS.MaxVersion != "1.2" && c.TLS.MaxVersion != "1.3":
+		bad("tls.max_version", "must be \"1.2\", \"1.3\" or empty (no cap), not %q", c.TLS.MaxVersion)
+	case c.TLS.MaxVersion == "1.2" && c.TLS.MinVersion == "1.3":
+		bad("tls.max_version", "is 1.2 while tls.min_version is 1.3: no TLS version is left")
+	}
 	if !slices.Contains(Environments, c.UZI.Environment) {
 		bad("uzi.environment", "must be one of %s, not %q", strings.Join(Environments, ", "), c.UZI.Environment)
 	}
@@ -85,6 +91,16 @@ func (c Config) Validate() error {
 	for _, r := range c.UZI.AdmittedRoles {
 		if !rolePattern.MatchString(r) {
 			bad("uzi.admitted_roles", "%q is not a role code such as 01.015 or a prefix such as 17.*", r)
+			continue
+		}
+		// Admission and role scope agree: a role admitted by name (or a prefix admitted as a whole) must
+		// have data to see, or its providers land in an empty portal. Codes under an admitted prefix that
+		// the scope leaves empty (01.070 under 01.0*) are refused at login instead.
+		if slices.Contains(NeverAdmittedRoles, r) {
+			continue
+		}
+		if scope, ok := c.Access.scopeOf(r); !ok || len(scope.Categories) == 0 {
+			bad("uzi.admitted_roles", "admits %s, but access.role_scope gives that role no data to see: give it a scope in access.role_scope or remove it from uzi.admitted_roles", r)
 		}
 	}
 	if c.Revocation.Refresh.Duration <= 0 {
@@ -235,4 +251,28 @@ func (l LimitsConfig) validate(bad func(key, format string, args ...any)) {
 			bad(n.key, "must be from %d to %d, not %d", n.min, n.max, n.value)
 		}
 	}
+}
+
+// RolePatternMatch gives how specific a match of a role pattern ("01.015", or a prefix "17.*") on a role
+// code (or on another pattern, read literally) is: -1 for no match; an exact match beats any prefix; a
+// longer prefix beats a shorter one. The role scope and its start-up checks both decide by it.
+func RolePatternMatch(pattern, role string) int {
+	if pattern == role {
+		return 1 << 10
+	}
+	if prefix, ok := strings.CutSuffix(pattern, "*"); ok && strings.HasPrefix(role, prefix) {
+		return len(prefix)
+	}
+	return -1
+}
+
+// scopeOf is the role-scope row that the most specific pattern gives role; ok is false when none matches.
+func (a AccessConfig) scopeOf(role string) (RoleScopeConfig, bool) {
+	best, bestLen := RoleScopeConfig{}, -1
+	for pattern, scope := range a.RoleScope {
+		if n := RolePatternMatch(pattern, role); n > bestLen {
+			best, bestLen = scope, n
+		}
+	}
+	return best, bestLen >= 0
 }

@@ -48,9 +48,10 @@ func (l agbLinks) RecordAGBCheck(ctx context.Context, uziNumber string, at time.
 // on the network can fail a handshake, and the append-only log must not be theirs to fill.
 const handshakeLogsPerMinute = 20
 
-// handshakeRefused records a refused TLS handshake. The structured server log always gets it, with the
-// reason; the access log gets it when a certificate was presented (an expired card, a signing
-// certificate, a certificate of an unknown CA), within handshakeLogsPerMinute per client address. What
+// handshakeRefused records a failed TLS handshake (a card refused at the door is recorded by refuseAtDoor
+// instead). The structured server log gets it with the reason: a warning, except for the routine end of a
+// browser's spare connection (debug); the access log gets it when a certificate was presented (a card
+// whose handshake signature did not verify), within handshakeLogsPerMinute per client address. What
 // the certificate says about its holder is recorded as a claim in the detail, never as the user: the
 // certificate was not verified.
 func (s *Server) handshakeRefused(f auth.HandshakeFailure) {
@@ -65,8 +66,13 @@ func (s *Server) handshakeRefused(f auth.HandshakeFailure) {
 		fingerprint = auth.Fingerprint(f.Certificate)
 		attrs = append(attrs, "certificate", claim, "fingerprint", fingerprint)
 	}
-	s.logger.Warn("TLS handshake refused", attrs...)
 	s.monitor.handshakeRefusals.With(labelOrOther(f.Reason)).Inc()
+	if f.Routine() {
+		// A browser's spare connection, closed unused: no refusal, nothing for an operator to act on.
+		s.logger.Debug("TLS handshake ended by the client", attrs...)
+		return
+	}
+	s.logger.Warn("TLS handshake failed", attrs...)
 	if f.Certificate == nil {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"html"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -198,12 +199,16 @@ func TestRolesAndEmployeeCardsFollowTheConfiguration(t *testing.T) {
 	}
 }
 
-// TestRefusedHandshakesAreLoggedWithTheirReason: certificates that cannot complete the handshake get no
-// page, but the structured server log names the reason, and the access log records every refused
-// certificate (a client without one is no provider and stays out of it).
-func TestRefusedHandshakesAreLoggedWithTheirReason(t *testing.T) {
+// TestRefusedCardsGetTheDoorsPageAndAreLogged: a card the door refuses gets the page of its reason in
+// Dutch and English, the server log names the reason, and the access log gets a login_refused record with
+// the certificate's fingerprint and its claim in the detail, never as the user.
+func TestRefusedCardsGetTheDoorsPageAndAreLogged(t *testing.T) {
 	env := portaltest.Start(t, portaltest.Options{})
 	server, err := env.PKI.ServerTLSCertificate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalog, err := views.LoadCatalog()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,21 +227,19 @@ func TestRefusedHandshakesAreLoggedWithTheirReason(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := len(records(t, env))
-			if _, err := env.ClientWith(t, tt.cert).Do(http.MethodGet, "/", nil); err == nil {
-				t.Fatal("the handshake succeeded")
-			}
-			waitFor(t, "the server log names "+tt.reason, func() bool {
-				return strings.Contains(env.Logs.String(), `msg="TLS handshake refused" reason=`+tt.reason)
-			})
-			if tt.cert == nil {
-				if got := len(records(t, env)); got != before {
-					t.Errorf("a client without certificate added %d access records", got-before)
+			for _, lang := range []string{"nl", "en"} {
+				resp := env.ClientWith(t, tt.cert).Get(t, "/?lang="+lang)
+				title := catalog.T(lang, "door."+tt.reason+".title")
+				if resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, html.EscapeString(title)) {
+					t.Fatalf("%s: %d, want 403 with %q\n%s", lang, resp.Status, title, resp.Body)
 				}
-				return
 			}
-			recs := waitForRecords(t, env, before+1)
+			if !strings.Contains(env.Logs.String(), "reason="+tt.reason) {
+				t.Errorf("the server log does not name %s", tt.reason)
+			}
+			recs := waitForRecords(t, env, before+2)
 			rec := recs[len(recs)-1]
-			if rec.Event != "login_refused" || rec.Reason != tt.reason || rec.CertFingerprint == "" || rec.UserUZI != "" {
+			if rec.Event != "login_refused" || rec.Reason != tt.reason || rec.UserUZI != "" || (tt.cert != nil) != (rec.CertFingerprint != "") {
 				t.Errorf("access record %+v", rec)
 			}
 		})
@@ -249,6 +252,60 @@ func TestRefusedHandshakesAreLoggedWithTheirReason(t *testing.T) {
 		if rec.Reason == auth.HandshakeExpired && !strings.Contains(rec.Detail, "claims UZI 900100010") {
 			t.Errorf("expired card's claim missing from %q", rec.Detail)
 		}
+	}
+}
+
+// TestSpareConnectionsAreNoWarning: a browser opens connections ahead of need and closes some unused;
+// that is routine, not a refusal, and must not read like an attack in the server log. A handshake that
+// fails for a real reason still is a warning.
+func TestSpareConnectionsAreNoWarning(t *testing.T) {
+	env := portaltest.Start(t, portaltest.Options{})
+	for range 3 {
+		c, err := net.Dial("tcp", strings.TrimPrefix(env.URL, "https://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+	}
+	waitFor(t, "the spare connections are logged at debug level", func() bool {
+		return strings.Count(env.Logs.String(), `level=DEBUG msg="TLS handshake ended by the client" reason=tls.abandoned`) == 3
+	})
+	if strings.Contains(env.Logs.String(), "level=WARN") {
+		t.Errorf("spare connections gave warnings:\n%s", env.Logs.String())
+	}
+	// An old protocol version is a real failure.
+	conn, err := tls.Dial("tcp", strings.TrimPrefix(env.URL, "https://"), &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS11, MinVersion: tls.VersionTLS10})
+	if err == nil {
+		conn.Close()
+		t.Fatal("a TLS 1.1 client completed the handshake")
+	}
+	waitFor(t, "the failed handshake is a warning", func() bool {
+		return strings.Contains(env.Logs.String(), `level=WARN msg="TLS handshake failed" reason=tls.handshake`)
+	})
+}
+
+// TestMaxVersionCapsTheHandshake: tls.max_version 1.2 makes a client that offers TLS 1.3 speak 1.2, so
+// that a smartcard whose middleware cannot sign RSA-PSS can still log in; without it TLS 1.3 is chosen.
+func TestMaxVersionCapsTheHandshake(t *testing.T) {
+	for _, tt := range []struct {
+		max  string
+		want uint16
+	}{{"", tls.VersionTLS13}, {"1.2", tls.VersionTLS12}} {
+		t.Run("max "+tt.max, func(t *testing.T) {
+			env := portaltest.Start(t, portaltest.Options{Configure: func(c *config.Config) { c.TLS.MaxVersion = tt.max }})
+			cfg := env.ClientTLS(&env.Card(t, devpki.CardGP).Authentication.TLS)
+			conn, err := tls.Dial("tcp", strings.TrimPrefix(env.URL, "https://"), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if got := conn.ConnectionState().Version; got != tt.want {
+				t.Fatalf("negotiated %x, want %x", got, tt.want)
+			}
+			if resp := env.Client(t, devpki.CardGP).Get(t, "/"); resp.Status != http.StatusOK {
+				t.Fatalf("the gp card under max_version %q: %d", tt.max, resp.Status)
+			}
+		})
 	}
 }
 
@@ -548,11 +605,18 @@ func TestTooManyWrongAGBCodes(t *testing.T) {
 }
 
 // TestEveryRefusalReasonHasItsMessages: a title, an explanation and advice in Dutch and English for every
-// reason a refusal page can show.
+// reason a refusal page can show, the door's included.
 func TestEveryRefusalReasonHasItsMessages(t *testing.T) {
 	for _, reason := range auth.RefusalReasons() {
 		for _, part := range []string{"title", "what", "todo"} {
 			if key := "refusal." + reason + "." + part; !catalog.Has(key) {
+				t.Errorf("no message %s", key)
+			}
+		}
+	}
+	for _, reason := range auth.DoorReasons() {
+		for _, part := range []string{"title", "what", "todo"} {
+			if key := "door." + reason + "." + part; !catalog.Has(key) {
 				t.Errorf("no message %s", key)
 			}
 		}

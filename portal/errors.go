@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,14 +20,19 @@ import (
 type problem struct {
 	Status int
 	Key    string // messages <Key>.title, <Key>.what, <Key>.todo
+	// At fills the date into <Key>.what when set (the day a card expired).
+	At time.Time
 }
 
 // classify is the one place where an error becomes an HTTP status and a message. Handlers return errors;
 // they never write error responses themselves.
 func (s *Server) classify(err error) problem {
 	var refusal *auth.Refusal
+	var door *doorRefusal
 	var he *echo.HTTPError
 	switch {
+	case errors.As(err, &door):
+		return door.problem()
 	case errors.As(err, &refusal):
 		key := "refusal." + refusal.Reason
 		if !s.views.catalog.Has(key + ".title") {
@@ -34,45 +40,45 @@ func (s *Server) classify(err error) problem {
 		}
 		// Missing revocation information or an unreachable AGB register is not a "no": try again later.
 		if errors.Is(err, auth.ErrRevocationUnavailable) || errors.Is(err, agb.ErrUnavailable) {
-			return problem{http.StatusServiceUnavailable, key}
+			return problem{Status: http.StatusServiceUnavailable, Key: key}
 		}
-		return problem{http.StatusForbidden, key}
+		return problem{Status: http.StatusForbidden, Key: key}
 	case errors.Is(err, audit.ErrNotWritten), errors.Is(err, store.ErrLogNotWritten):
-		return problem{http.StatusServiceUnavailable, "error.audit_unavailable"}
+		return problem{Status: http.StatusServiceUnavailable, Key: "error.audit_unavailable"}
 	case errors.Is(err, errNotAdministrator):
-		return problem{http.StatusForbidden, "admin.forbidden"}
+		return problem{Status: http.StatusForbidden, Key: "admin.forbidden"}
 	case errors.Is(err, errCSRF):
-		return problem{http.StatusForbidden, "security.csrf"}
+		return problem{Status: http.StatusForbidden, Key: "security.csrf"}
 	case errors.Is(err, errCrossSiteResource):
-		return problem{http.StatusForbidden, "security.cross_site"}
+		return problem{Status: http.StatusForbidden, Key: "security.cross_site"}
 	case errors.Is(err, errTooManyRefusals):
-		return problem{http.StatusTooManyRequests, "security.refused_logins"}
+		return problem{Status: http.StatusTooManyRequests, Key: "security.refused_logins"}
 	case errors.Is(err, errSearchRateLimited):
-		return problem{http.StatusTooManyRequests, "search.too_many"}
+		return problem{Status: http.StatusTooManyRequests, Key: "search.too_many"}
 	case errors.Is(err, errNoRoleScope):
-		return problem{http.StatusForbidden, "search.no_scope"}
+		return problem{Status: http.StatusForbidden, Key: "search.no_scope"}
 	case errors.Is(err, store.ErrNotFound):
-		return problem{http.StatusNotFound, "error.not_found"}
+		return problem{Status: http.StatusNotFound, Key: "error.not_found"}
 	case errors.As(err, &he):
 		switch he.Code {
 		case http.StatusNotFound, http.StatusMethodNotAllowed:
-			return problem{http.StatusNotFound, "error.not_found"}
+			return problem{Status: http.StatusNotFound, Key: "error.not_found"}
 		case http.StatusForbidden:
-			return problem{http.StatusForbidden, "error.forbidden"}
+			return problem{Status: http.StatusForbidden, Key: "error.forbidden"}
 		case http.StatusRequestEntityTooLarge:
-			return problem{he.Code, "error.too_large"}
+			return problem{Status: he.Code, Key: "error.too_large"}
 		case http.StatusUnsupportedMediaType:
-			return problem{he.Code, "security.unsupported_form"}
+			return problem{Status: he.Code, Key: "security.unsupported_form"}
 		case http.StatusTooManyRequests:
-			return problem{he.Code, "error.too_many"}
+			return problem{Status: he.Code, Key: "error.too_many"}
 		case http.StatusBadRequest:
-			return problem{he.Code, "error.bad_request"}
+			return problem{Status: he.Code, Key: "error.bad_request"}
 		}
 		if he.Code < 500 {
-			return problem{he.Code, "error.bad_request"}
+			return problem{Status: he.Code, Key: "error.bad_request"}
 		}
 	}
-	return problem{http.StatusInternalServerError, "error.internal"}
+	return problem{Status: http.StatusInternalServerError, Key: "error.internal"}
 }
 
 // handleError renders the error page. Server errors are logged with the request id, which the page shows

@@ -60,7 +60,7 @@ func newMonitor() *monitor {
 		accessRefusals: r.CounterVec("zvp_access_refusals_total",
 			"Refused looks at patient data and other refused actions as written to the access log, by event and reason.", "event", "reason"),
 		handshakeRefusals: r.CounterVec("zvp_tls_handshake_refusals_total",
-			"TLS handshakes the portal refused (no page can be shown), by reason.", "reason"),
+			"Cards refused at the door (a page says why) and TLS handshakes that failed (no page can be shown), by reason.", "reason"),
 		sessionsStarted: r.Counter("zvp_sessions_started_total",
 			"Sessions started: admitted logins written to the access log."),
 		searchRateLimited: r.Counter("zvp_search_rate_limited_total",

@@ -13,10 +13,14 @@ func (s *Server) routes() {
 	// Every response, error pages included, gets the security headers; another site's <img>, <script>,
 	// <iframe> or fetch() is refused before the card is even looked at (isolateResources); request bodies
 	// are bounded (limits.max_body_bytes).
-	e.Use(s.measure, s.requestID, middleware.Recover(), s.logRequests, s.securityHeaders, s.isolateResources, s.limitBody, s.language)
+	// The door (door.go) comes first after the headers: a connection without a verified card reaches only
+	// the page that explains what is wrong with the card, and the static files that page needs.
+	e.Use(s.measure, s.requestID, middleware.Recover(), s.logRequests, s.securityHeaders, s.isolateResources, s.language, s.door, s.limitBody)
 
-	// Stylesheets, scripts and images: no patient data, no session needed (the TLS handshake still is).
+	// Stylesheets, scripts and images: no patient data, no session needed. The browser asks for
+	// /favicon.ico by itself.
 	e.GET("/static/*", s.staticFile)
+	e.GET("/favicon.ico", s.favicon)
 
 	// The card is identified, but no session is needed: logging in again and logging out, and the
 	// first-entry page that asks a provider whose card carries no AGB code for it. Every state-changing

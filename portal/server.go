@@ -37,6 +37,8 @@ type Server struct {
 	views      *renderer
 	logger     *slog.Logger
 	tls        *tls.Config
+	// cardDoor verifies the card of every connection (auth.DoorListener) and keeps verified chains.
+	cardDoor   *auth.Door
 	echo       *echo.Echo
 	now        func() time.Time
 	handshakes *ipWindowLimiter
@@ -80,7 +82,7 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 	for _, opt := range opts {
 		opt(&o)
 	}
-	tlsConfig, err := auth.ServerTLSConfig(cfg.Path(cfg.TLS.CertFile), cfg.Path(cfg.TLS.KeyFile), cfg.Path(cfg.TLS.ClientCAFile), cfg.TLS.MinVersion)
+	tlsConfig, err := auth.ServerTLSConfig(cfg.Path(cfg.TLS.CertFile), cfg.Path(cfg.TLS.KeyFile), cfg.Path(cfg.TLS.ClientCAFile), cfg.TLS.MinVersion, cfg.TLS.MaxVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +110,8 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 	if err != nil {
 		return nil, err
 	}
+	admissionPolicy := auth.PolicyFromConfig(cfg)
+	admissionPolicy.HasScope = func(role string) bool { return !policy.ScopeOf(role).Empty() }
 	mon := newMonitor()
 	sessions := auth.NewSessions(keys, cfg.Session.IdleTimeout.Duration, cfg.Session.AbsoluteTimeout.Duration)
 	sessions.Now = o.now
@@ -123,10 +127,11 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 		profile:    profile,
 		policy:     policy,
 		revocation: revocation,
-		admission:  auth.NewAdmission(auth.PolicyFromConfig(cfg), revocation, o.register, agbLinks{st}, o.now),
+		admission:  auth.NewAdmission(admissionPolicy, revocation, o.register, agbLinks{st}, o.now),
 		views:      views,
 		logger:     logger,
 		tls:        tlsConfig,
+		cardDoor:   auth.NewDoor(tlsConfig.ClientCAs),
 		echo:       echo.New(),
 		now:        o.now,
 		handshakes: newIPWindowLimiter(handshakeLogsPerMinute, time.Minute),
@@ -158,8 +163,9 @@ func (s *Server) TLSConfig() *tls.Config { return s.tls }
 func (s *Server) Revocation() *auth.Revocation { return s.revocation }
 
 // Serve answers mutual-TLS connections on ln until ctx ends, then shuts down gracefully: requests in
-// flight get ten seconds to finish. It performs the TLS handshakes itself (auth.HandshakeListener), so
-// that a refused handshake is logged with its reason, and keeps the CRLs fresh in the background.
+// flight get ten seconds to finish. It performs the TLS handshakes itself (auth.DoorListener), so that the
+// card of every connection is verified at the door and a failed handshake is logged with its reason, and
+// keeps the CRLs fresh in the background.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// The limits (limits.*) cut off clients that are slow on purpose: a handshake, the request's headers
 	// (a slowloris client sends them a byte at a time), the whole request, the response, and an idle
@@ -180,7 +186,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.revocation.Run(revCtx)
 	// The listener gets its own copy of the TLS configuration: net/http adjusts srv.TLSConfig for HTTP/2
 	// while the listener may already be handshaking.
-	tlsLn := auth.HandshakeListener(ln, s.tls.Clone(), lim.HandshakeTimeout.Duration, s.handshakeRefused)
+	tlsLn := auth.NewDoorListener(ln, s.tls.Clone(), s.cardDoor, s.now, lim.HandshakeTimeout.Duration, s.handshakeRefused)
+	srv.ConnContext = tlsLn.ConnContext
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(tlsLn) }()
 	select {
@@ -199,4 +206,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// Route is one registered route: method and pattern as routes.go names it.
+type Route struct {
+	Method string
+	Path   string
+}
+
+// Routes lists every registered route, so that the abuse suite can prove for each one that a connection
+// without a verified card reaches nothing but the door's page.
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, r := range s.echo.Routes() {
+		out = append(out, Route{Method: r.Method, Path: r.Path})
+	}
+	return out
 }

@@ -44,28 +44,33 @@ func TestEnglishSwitch(t *testing.T) {
 	}
 }
 
-func TestHandshakeWithoutCertificateIsRefused(t *testing.T) {
+func TestClientWithoutCertificateGetsThePageThatAsksForTheCard(t *testing.T) {
 	env := portaltest.Start(t, portaltest.Options{})
-	_, err := env.ClientWith(t, nil).Do(http.MethodGet, "/", nil)
-	if err == nil {
-		t.Fatal("a client without a certificate got an answer")
+	resp := env.ClientWith(t, nil).Get(t, "/")
+	if resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, "Plaats uw UZI-pas") {
+		t.Fatalf("a client without a certificate: %d\n%s", resp.Status, resp.Body)
 	}
-	// With TLS 1.3 the client learns of the refusal only on its first write; the server says why.
-	waitFor(t, "the server log records the refused handshake", func() bool {
-		return strings.Contains(env.Logs.String(), "didn't provide a certificate")
-	})
+	if !strings.Contains(env.Logs.String(), `msg="request without a card: asked to insert one" reason=tls.no-certificate`) {
+		t.Errorf("the server log does not record the request without a card:\n%s", env.Logs.String())
+	}
+	// The page needs its stylesheet, and the browser asks for the favicon by itself.
+	for _, path := range []string{"/favicon.ico", "/static/css/portal.css"} {
+		if resp := env.ClientWith(t, nil).Get(t, path); resp.Status != http.StatusOK {
+			t.Errorf("%s without a card: %d", path, resp.Status)
+		}
+	}
 }
 
-func TestHandshakeWithCertificateFromUnknownCAIsRefused(t *testing.T) {
+func TestCertificateFromUnknownCAGetsThePageThatSaysSo(t *testing.T) {
 	env := portaltest.Start(t, portaltest.Options{})
 	// The server certificate is signed by a CA outside the UZI bundle: as a client certificate it must fail.
 	server, err := env.PKI.ServerTLSCertificate()
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = env.ClientWith(t, &tls.Certificate{Certificate: server.Certificate, PrivateKey: server.PrivateKey}).Do(http.MethodGet, "/", nil)
-	if err == nil {
-		t.Fatal("a certificate from an unknown CA got an answer")
+	resp := env.ClientWith(t, &tls.Certificate{Certificate: server.Certificate, PrivateKey: server.PrivateKey}).Get(t, "/?lang=en")
+	if resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, "This is not a UZI card the portal knows") {
+		t.Fatalf("a certificate from an unknown CA: %d\n%s", resp.Status, resp.Body)
 	}
 }
 
@@ -73,17 +78,16 @@ func TestLoginAndRefusalAreLogged(t *testing.T) {
 	env := portaltest.Start(t, portaltest.Options{})
 	env.Client(t, devpki.CardGP).Get(t, "/")
 	signing := env.Card(t, devpki.CardGP).Signing.TLS
-	// The card's signing certificate does not even complete the handshake (no clientAuth usage).
-	if _, err := env.ClientWith(t, &signing).Do(http.MethodGet, "/", nil); err == nil {
-		t.Fatal("the signing certificate was accepted in the handshake")
+	// The card's signing certificate does not pass the door (no clientAuth usage).
+	if resp := env.ClientWith(t, &signing).Get(t, "/"); resp.Status != http.StatusForbidden {
+		t.Fatalf("the signing certificate passed the door: %d", resp.Status)
 	}
-	// The login, then the refused handshake (written once the server has classified it).
 	recs := waitForRecords(t, env, 2)
 	if recs[0].Event != "login" || recs[0].UserUZI != "900100001" || recs[0].CertFingerprint == "" {
 		t.Fatalf("access log = %+v", recs)
 	}
 	if recs[1].Event != "login_refused" || recs[1].Reason != "tls.key-usage" || recs[1].UserUZI != "" {
-		t.Fatalf("refused handshake logged as %+v", recs[1])
+		t.Fatalf("refusal at the door logged as %+v", recs[1])
 	}
 }
 

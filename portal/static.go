@@ -31,3 +31,14 @@ func (s *Server) staticFile(c echo.Context) error {
 	c.Response().Header().Del("Pragma")
 	return c.Blob(http.StatusOK, ctype, data)
 }
+
+// favicon answers the browser's own request for /favicon.ico with the portal's icon, so that it is not a
+// 404 in every log; modern browsers read the SVG under that name as well.
+func (s *Server) favicon(c echo.Context) error {
+	data, err := fs.ReadFile(static.FS, "img/favicon.svg")
+	if err != nil {
+		return echo.ErrNotFound
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+	return c.Blob(http.StatusOK, "image/svg+xml", data)
+}

@@ -10,11 +10,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"go.step.sm/crypto/x509util"
 
 	"zorgverlenersportaal/config"
+	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/devpki"
 	"zorgverlenersportaal/portal/portaltest"
 	"zorgverlenersportaal/portal/store"
@@ -30,8 +30,8 @@ var (
 // TestCertificates: certificates that are not a valid UZI authentication certificate, most of them from
 // the trusted development CA (so that only the portal's own checks stand in the way): wrong encodings,
 // the card's other certificates, a broken profile, markup in its names, unknown CAs, expired, revoked and
-// never-admitted cards. The handshake refuses what it can; admission refuses the rest with a page; both
-// leave a login_refused record.
+// never-admitted cards. The door refuses what does not verify, admission the rest; both with a page and a
+// login_refused record.
 func TestCertificates(t *testing.T) {
 	t.Parallel()
 	env := portaltest.Start(t, portaltest.Options{})
@@ -72,26 +72,25 @@ func TestCertificates(t *testing.T) {
 			return r.Event == "login_refused" && r.Reason == reason
 		})
 	}
-	// handshakeRefused fails unless the handshake with the certificate fails by the portal's refusal, and
-	// the refusal reaches the access log (written after the handshake, so it is waited for).
-	handshakeRefused := func(t *testing.T, cert tls.Certificate, reason string) {
+	// doorRefused fails unless the card gets the door's page for the reason (the handshake succeeds, so
+	// that the provider can be told what is wrong), no session cookie, and a login_refused record with the
+	// reason and without a user: the certificate was not verified, so whatever it claims is no identity.
+	doorRefused := func(t *testing.T, cert tls.Certificate, reason string) {
 		t.Helper()
 		before := lastRecordID(t, env)
-		if _, err := env.ClientWith(t, &cert).Do(http.MethodGet, "/", nil); err == nil {
-			t.Fatal("the handshake was accepted")
+		resp := get(t, env.ClientWith(t, &cert), "/")
+		want(t, reason, resp, http.StatusForbidden)
+		if !strings.Contains(resp.Body, `id="problem-title"`) || strings.Contains(resp.Body, "Mijn patiënten") {
+			t.Fatalf("%s: not the door's page:\n%s", reason, resp.Body[:min(len(resp.Body), 600)])
 		}
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			for _, r := range recordsAfter(t, env, before) {
-				if r.Event == "login_refused" && r.Reason == reason && r.UserUZI == "" {
-					return
-				}
+		for _, ck := range resp.Header.Values("Set-Cookie") {
+			if !strings.HasPrefix(ck, "zvp_lang=") {
+				t.Errorf("%s: the door's page sets a cookie: %s", reason, ck)
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("no login_refused record with reason %s", reason)
-			}
-			time.Sleep(20 * time.Millisecond)
 		}
+		findRecord(t, env, before, "the door's refusal "+reason, func(r store.AccessRecord) bool {
+			return r.Event == "login_refused" && r.Reason == reason && r.UserUZI == ""
+		})
 	}
 
 	runAttacks(t, []attack{
@@ -122,13 +121,13 @@ func TestCertificates(t *testing.T) {
 		},
 		{
 			name:    "the card's signing certificate used to log in",
-			defence: "the handshake requires clientAuth; uzi.Parse requires key usage exactly digitalSignature",
-			try:     func(t *testing.T) { handshakeRefused(t, gp.Signing.TLS, "tls.key-usage") },
+			defence: "auth.Door requires clientAuth (the page says which certificate to choose); uzi.Parse requires key usage exactly digitalSignature",
+			try:     func(t *testing.T) { doorRefused(t, gp.Signing.TLS, "tls.key-usage") },
 		},
 		{
 			name:    "the card's encryption certificate used to log in",
-			defence: "the handshake requires clientAuth",
-			try:     func(t *testing.T) { handshakeRefused(t, gp.Encryption.TLS, "tls.key-usage") },
+			defence: "auth.Door requires clientAuth",
+			try:     func(t *testing.T) { doorRefused(t, gp.Encryption.TLS, "tls.key-usage") },
 		},
 		{
 			name:    "authentication certificate with an extra key usage",
@@ -196,7 +195,7 @@ func TestCertificates(t *testing.T) {
 		},
 		{
 			name:    "lookalike card from a CA outside the UZI bundle",
-			defence: "tls.RequireAndVerifyClientCert against tls.client_ca_file only",
+			defence: "auth.Door verifies against tls.client_ca_file only",
 			try: func(t *testing.T) {
 				tmpl, err := env.PKI.CardTemplate(devpki.CardGP, devpki.UsageAuthentication)
 				if err != nil {
@@ -207,14 +206,23 @@ func TestCertificates(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				handshakeRefused(t, tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, "tls.unknown-ca")
+				doorRefused(t, tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, "tls.unknown-ca")
 			},
 		},
 		{
 			name:    "expired card",
-			defence: "the handshake checks validity",
+			defence: "auth.Door checks validity; the page names the day the card expired",
 			try: func(t *testing.T) {
-				handshakeRefused(t, env.Card(t, devpki.CardExpired).Authentication.TLS, "tls.expired")
+				expired := env.Card(t, devpki.CardExpired).Authentication
+				doorRefused(t, expired.TLS, "tls.expired")
+				leaf, err := x509.ParseCertificate(expired.TLS.Certificate[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				day := leaf.NotAfter.In(access.Amsterdam).Format("2")
+				if resp := get(t, env.ClientWith(t, &expired.TLS), "/"); !strings.Contains(resp.Body, "verlopen op "+day+" ") {
+					t.Errorf("the page does not say on which day the card expired (%s)", leaf.NotAfter)
+				}
 			},
 		},
 		{

@@ -183,9 +183,13 @@ func TestTransport(t *testing.T) {
 		},
 		{
 			name:    "client without any certificate",
-			defence: "tls.RequireAndVerifyClientCert: no card, no connection",
+			defence: "auth.Door and the door middleware: no card, only the page that asks for one",
 			try: func(t *testing.T) {
-				handshakeFails(t, func(c *tls.Config) { c.GetClientCertificate = nil })
+				resp := get(t, env.ClientWith(t, nil), "/")
+				want(t, "no card", resp, http.StatusForbidden)
+				if !strings.Contains(resp.Body, "Plaats uw UZI-pas") {
+					t.Fatalf("no card: not the page that asks for the card:\n%s", resp.Body[:min(len(resp.Body), 600)])
+				}
 			},
 		},
 		{

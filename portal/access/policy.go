@@ -3,7 +3,6 @@ package access
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"zorgverlenersportaal/config"
@@ -63,20 +62,9 @@ func (p Policy) ScopeOf(role string) RoleScope {
 	return best
 }
 
-// patternMatch gives how specific a match of pattern on role is (-1: no match). An exact code beats any
-// prefix; a longer prefix beats a shorter one.
-func patternMatch(pattern, role string) int {
-	if prefix, ok := strings.CutSuffix(pattern, "*"); ok {
-		if strings.HasPrefix(role, prefix) {
-			return len(prefix)
-		}
-		return -1
-	}
-	if pattern == role {
-		return 1 << 10
-	}
-	return -1
-}
+// patternMatch gives how specific a match of pattern on role is (-1: no match); config.RolePatternMatch
+// is the one rule, shared with the start-up check that admission and role scope agree.
+func patternMatch(pattern, role string) int { return config.RolePatternMatch(pattern, role) }
 
 // RecipientOf is the consent recipient category of a role ("" when the role may see nothing).
 func (p Policy) RecipientOf(role string) RecipientCategory {

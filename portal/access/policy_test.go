@@ -27,7 +27,7 @@ func TestDefaultPolicyIsDesign3(t *testing.T) {
 		{"17.075", Apotheken, []Category{Summary, Allergies, Medication, Lab}},
 		{"30.000", VerplegingThuiszorg, []Category{Summary, Encounters, Allergies, Medication}},
 		{"30.076", VerplegingThuiszorg, []Category{Summary, Encounters, Allergies, Medication}},
-		{"01.000", "", nil},
+		{"01.000", MedischSpecialisten, Categories}, // arts without a specialism: see config.defaultAccess
 		{"01.008", "", nil},
 		{"01.048", "", nil},
 		{"01.055", "", nil},

@@ -22,10 +22,13 @@ func BarePage(size int) []byte {
 }
 
 // ServeBare is the ceiling the portal is measured against: Go's own HTTPS server with the same TLS
-// configuration as the portal (server certificate, UZI client CA bundle, RequireAndVerifyClientCert,
-// versions), answering every request with the same constant page and nothing else: no application, no
-// database, no access log. It serves on ln until ctx ends.
+// configuration as the portal (server certificate, UZI client CA bundle, versions), verifying the card in
+// every handshake as crypto/tls does for RequireAndVerifyClientCert (the portal's door does the same
+// checks, with a cache of verified chains), answering every request with the same constant page and
+// nothing else: no application, no database, no access log. It serves on ln until ctx ends.
 func ServeBare(ctx context.Context, ln net.Listener, tlsConfig *tls.Config, page []byte) error {
+	tlsConfig = tlsConfig.Clone()
+	tlsConfig.ClientAuth = tls.RequireAndVerifyClientCert
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Type", "text/html; charset=utf-8")
