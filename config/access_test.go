@@ -97,6 +97,7 @@ func TestAdmissionAndRoleScopeAgree(t *testing.T) {
 			c.UZI.AdmittedRoles = append(c.UZI.AdmittedRoles, "01.000")
 		}, "01.000"},
 		{"a prefix whose own row is empty", func(c *Config) { c.Access.RoleScope["30.*"] = RoleScopeConfig{Categories: []string{}} }, "30.*"},
+		{"a wide prefix over rows with data", func(c *Config) { c.UZI.AdmittedRoles = []string{"01.*"} }, ""},
 		{"never-admitted roles need no scope", func(c *Config) { c.UZI.AdmittedRoles = append(c.UZI.AdmittedRoles, "01.008") }, ""},
 	}
 	for _, tt := range tests {

@@ -93,13 +93,13 @@ func (c Config) Validate() error {
 			bad("uzi.admitted_roles", "%q is not a role code such as 01.015 or a prefix such as 17.*", r)
 			continue
 		}
-		// Admission and role scope agree: a role admitted by name (or a prefix admitted as a whole) must
-		// have data to see, or its providers land in an empty portal. Codes under an admitted prefix that
-		// the scope leaves empty (01.070 under 01.0*) are refused at login instead.
+		// Admission and role scope agree: a role admitted by name must have data to see, and a prefix must
+		// lead to some, or its providers land in an empty portal. Codes under an admitted prefix that the
+		// scope leaves empty (01.070 under 01.0*) are refused at login instead.
 		if slices.Contains(NeverAdmittedRoles, r) {
 			continue
 		}
-		if scope, ok := c.Access.scopeOf(r); !ok || len(scope.Categories) == 0 {
+		if !c.Access.givesData(r) {
 			bad("uzi.admitted_roles", "admits %s, but access.role_scope gives that role no data to see: give it a scope in access.role_scope or remove it from uzi.admitted_roles", r)
 		}
 	}
@@ -264,6 +264,24 @@ func RolePatternMatch(pattern, role string) int {
 		return len(prefix)
 	}
 	return -1
+}
+
+// givesData reports whether an admitted pattern leads to data: a role code whose row has categories, or a
+// prefix whose own row has them or under which some row has them (01.* over 01.015).
+func (a AccessConfig) givesData(pattern string) bool {
+	if scope, ok := a.scopeOf(pattern); ok && len(scope.Categories) > 0 {
+		return true
+	}
+	prefix, ok := strings.CutSuffix(pattern, "*")
+	if !ok {
+		return false
+	}
+	for p, scope := range a.RoleScope {
+		if strings.HasPrefix(p, prefix) && len(scope.Categories) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // scopeOf is the role-scope row that the most specific pattern gives role; ok is false when none matches.
