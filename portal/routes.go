@@ -55,6 +55,9 @@ func (s *Server) routes() {
 	provider.GET("/patients/:id/letters/:lid", s.showLetter)
 	provider.GET("/patients/:id/letters/:lid/attachments/:aid", s.showLetterFile)
 	provider.GET("/patients/:id/imaging", s.showImaging)
+	// The letters and reports the provider may see, as one IHE XDM package (xdmexport.go).
+	provider.GET("/patients/:id/documents/xdm", s.showXDM)
+	provider.POST("/patients/:id/documents/xdm", s.downloadXDM)
 
 	// Access to one patient: why the provider may see them and until when, per category, and the
 	// emergency procedure (the dossier and the search offer it when it is possible).

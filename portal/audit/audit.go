@@ -34,11 +34,14 @@ const (
 	EventImport             Event = "import"
 	EventAdminAction        Event = "admin_action"
 	EventReport             Event = "report"
+	// EventExport is a download of a patient's documents as one package (IHE XDM): one event that names
+	// every document in it.
+	EventExport Event = "export"
 )
 
 // Events lists every event, in the order reports explain them.
 var Events = []Event{EventView, EventSearch, EventLogin, EventLoginRefused, EventEmergencyAccess,
-	EventConsentChange, EventRelationshipChange, EventImport, EventAdminAction, EventReport}
+	EventConsentChange, EventRelationshipChange, EventImport, EventAdminAction, EventReport, EventExport}
 
 // Outcome says whether the action went ahead.
 type Outcome string
@@ -111,7 +114,7 @@ func (r Record) Validate() error {
 		return fmt.Errorf("%w: unknown event %q", ErrInvalidRecord, r.Event)
 	case r.Outcome != Success && r.Outcome != Refused && r.Outcome != Failure && r.Outcome != NotFound:
 		return fmt.Errorf("%w: unknown outcome %q", ErrInvalidRecord, r.Outcome)
-	case (r.Event == EventView || r.Event == EventEmergencyAccess) && r.Outcome == Success && r.PatientBSN == "":
+	case (r.Event == EventView || r.Event == EventEmergencyAccess || r.Event == EventExport) && r.Outcome == Success && r.PatientBSN == "":
 		return fmt.Errorf("%w: a %s that went ahead names the patient", ErrInvalidRecord, r.Event)
 	case r.Event == EventEmergencyAccess && !r.Emergency:
 		return fmt.Errorf("%w: an emergency access is flagged as one", ErrInvalidRecord)

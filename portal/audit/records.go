@@ -166,6 +166,14 @@ func (a Actor) View(p Patient, category access.Category, itemIDs string, b Basis
 	return r
 }
 
+// Export is a download of a patient's letters and reports as one package: category "documents", the ids
+// of every document and attachment in it, and the basis.
+func (a Actor) Export(p Patient, itemIDs string, b Basis) Record {
+	r := a.about(EventExport, Success, p)
+	r.Category, r.ObjectIDs, r.Basis, r.Emergency = "documents", itemIDs, b.String(), b.Emergency()
+	return r
+}
+
 // ViewRefused is a refused look at a category; reason is the decision's reason ("no_consent", ...).
 func (a Actor) ViewRefused(p Patient, category access.Category, reason string) Record {
 	r := a.about(EventView, Refused, p)

@@ -56,8 +56,7 @@ func ascii(s string) string {
 
 // indexTemplate is INDEX.HTM: XHTML that opens in a browser without the portal, without script and
 // without any outside request (a Content-Security-Policy forbids both), listing the documents in Dutch.
-var indexTemplate = template.Must(template.New("index").Parse(`<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML Basic 1.1//EN" "http://www.w3.org/TR/xhtml-basic/xhtml-basic11.dtd">
+var indexTemplate = template.Must(template.New("index").Parse(`<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML Basic 1.1//EN" "http://www.w3.org/TR/xhtml-basic/xhtml-basic11.dtd">
 <html xmlns="http://www.w3.org/1999/xhtml" lang="nl" xml:lang="nl">
 <head>
 <meta http-equiv="Content-Type" content="text/html; charset=UTF-8" />
@@ -117,6 +116,8 @@ func index(s Submission, files []string) []byte {
 		})
 	}
 	var buf bytes.Buffer
+	// The XML declaration of XHTML, written as it is: html/template would escape it as text.
+	buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	if err := indexTemplate.Execute(&buf, data); err != nil {
 		// The template is fixed and its data plain strings: an error here is a programming error.
 		panic(err)

@@ -202,6 +202,9 @@ func TestIndexOpensWithoutThePortal(t *testing.T) {
 			index = b.String()
 		}
 	}
+	if !strings.HasPrefix(index, `<?xml version="1.0" encoding="UTF-8"?>`+"\n<!DOCTYPE html") {
+		t.Errorf("INDEX.HTM does not start as XHTML: %.80q", index)
+	}
 	for _, want := range []string{`lang="nl"`, "Documenten van Johanna van den Berg", "Ontslagbrief interne geneeskunde",
 		`href="IHE_XDM/SUBSET01/DOC00001.PDF"`, "Thoraxfoto &lt;links&gt; &amp; &#34;rechts&#34;", "30 november 2026", "2 maart 1948"} {
 		if !strings.Contains(index, want) {

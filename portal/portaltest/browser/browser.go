@@ -203,6 +203,15 @@ func (b *Browser) TryVisit(path string) (int, error) {
 	return int(resp.Status), nil
 }
 
+// OpenFile loads a file of this machine (file://), as a provider opens a page from a package they
+// downloaded, without the portal; the absolute path is the file's.
+func (b *Browser) OpenFile(path string) {
+	b.t.Helper()
+	if err := b.do(chromedp.Navigate("file://" + path)); err != nil {
+		b.fatalf("open %s: %v", path, err)
+	}
+}
+
 // Follow clicks an element that starts a navigation (a link, a form's submit button) and waits for the
 // new page; it returns that page's HTTP status, after redirects.
 func (b *Browser) Follow(selector string) int {
