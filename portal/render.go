@@ -280,7 +280,10 @@ func formatDate(lang string, t any) string {
 	return fmt.Sprintf("%d %s %d", tm.Day(), dutchMonths[tm.Month()-1], tm.Year())
 }
 
-// formatDateTime adds the time of day in Dutch local time.
+// formatDateTime adds the time of day in Dutch local time, when the value has one. What the source
+// recorded as a date (a relationship that started on a day, a letter dated without a time) is kept as
+// midnight UTC by the import, and a day computed in Dutch time (access that ends on a day) as midnight in
+// Amsterdam: neither gains an invented clock time on a screen.
 func formatDateTime(lang string, t any) string {
 	d := formatDate(lang, t)
 	if d == "" {
@@ -293,7 +296,17 @@ func formatDateTime(lang string, t any) string {
 	case *time.Time:
 		tm = *v
 	}
+	if !hasClockTime(tm) {
+		return d
+	}
 	return d + " " + tm.In(amsterdam).Format("15:04")
+}
+
+// hasClockTime reports whether a stored time carries a time of day: not midnight UTC (a date from the
+// source) and not midnight in Amsterdam (a day computed in Dutch time).
+func hasClockTime(t time.Time) bool {
+	midnight := func(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 }
+	return !midnight(t.UTC()) && !midnight(t.In(amsterdam))
 }
 
 // amsterdam is the time zone of every time on the screens; stored times are UTC. The zone database is

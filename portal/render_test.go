@@ -50,3 +50,35 @@ func TestPagesRenderedAtOnceComeOutWhole(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestDatesNeverGainATime: a value the source recorded as a date (midnight UTC, as the import keeps it)
+// and a day computed in Dutch time (midnight in Amsterdam) show as dates; a real moment shows its time in
+// Dutch local time, in summer and in winter.
+func TestDatesNeverGainATime(t *testing.T) {
+	tests := []struct {
+		name string
+		at   time.Time
+		nl   string
+		en   string
+	}{
+		{"date from the source", time.Date(2013, 12, 8, 0, 0, 0, 0, time.UTC), "8 december 2013", "8 December 2013"},
+		{"day in Dutch summer time", time.Date(2033, 3, 28, 22, 0, 0, 0, time.UTC), "29 maart 2033", "29 March 2033"},
+		{"day in Dutch winter time", time.Date(2026, 12, 2, 23, 0, 0, 0, time.UTC), "3 december 2026", "3 December 2026"},
+		{"a moment in winter", time.Date(2022, 1, 3, 0, 13, 0, 0, time.UTC), "3 januari 2022 01:13", "3 January 2022 01:13"},
+		{"a moment in summer", time.Date(2026, 7, 1, 12, 30, 0, 0, time.UTC), "1 juli 2026 14:30", "1 July 2026 14:30"},
+		{"a second past midnight", time.Date(2026, 7, 1, 0, 0, 1, 0, time.UTC), "1 juli 2026 02:00", "1 July 2026 02:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := formatDateTime("nl", tt.at); got != tt.nl {
+				t.Errorf("nl: %q, want %q", got, tt.nl)
+			}
+			if got := formatDateTime("en", &tt.at); got != tt.en {
+				t.Errorf("en: %q, want %q", got, tt.en)
+			}
+		})
+	}
+	if got := formatDateTime("nl", (*time.Time)(nil)); got != "" {
+		t.Errorf("nil time: %q", got)
+	}
+}
