@@ -95,7 +95,7 @@ func (s *Server) accessLogAdmin(c echo.Context) error {
 // before it is shown.
 func (s *Server) patientAccessReport(c echo.Context) error {
 	form := reportForm{
-		BSN:  formValue(c, "bsn"),
+		BSN:  bsnValue(c, "bsn"),
 		From: formValue(c, "from"),
 		To:   formValue(c, "to"),
 		By:   formValue(c, "by"),

@@ -66,7 +66,7 @@ func (s *Server) renderAdminHome(c echo.Context, page adminHome, status int) err
 func (s *Server) findPatient(c echo.Context) error {
 	p := c.Get(ctxProvider).(*auth.Provider)
 	ctx := c.Request().Context()
-	page := adminHome{BSN: formValue(c, "bsn"), BirthDate: formValue(c, "birth_date"), Errors: fieldErrors{}}
+	page := adminHome{BSN: bsnValue(c, "bsn"), BirthDate: formValue(c, "birth_date"), Errors: fieldErrors{}}
 	birth, ok := parseDay(page.BirthDate)
 	if !access.ValidBSN(page.BSN) {
 		page.Errors["bsn"] = "admin.error.bsn"

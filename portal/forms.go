@@ -41,6 +41,19 @@ func formValue(c echo.Context, name string) string {
 	return strings.TrimSpace(c.Request().PostFormValue(name))
 }
 
+// bsnValue reads a BSN field as a provider types or pastes it: the screens print a BSN as 1234.56.782,
+// documents print it with spaces, so dots, spaces (also non-breaking ones) and hyphens between the digits
+// are taken out; what remains is checked (nine digits, elfproef) by the caller as before.
+func bsnValue(c echo.Context, name string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '.', ' ', '\u00a0', '\u202f', '-', '\t':
+			return -1
+		}
+		return r
+	}, formValue(c, name))
+}
+
 // parseDay reads a date field (YYYY-MM-DD, what <input type="date"> sends) as the start of that day in
 // Amsterdam.
 func parseDay(s string) (time.Time, bool) {

@@ -171,7 +171,7 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	}
 	now := s.now()
 	who := accessProvider(*prov)
-	form := emergencyForm{BSN: formValue(c, "bsn"), BirthDate: formValue(c, "birth_date"), Reason: formValue(c, "reason"), Errors: fieldErrors{}}
+	form := emergencyForm{BSN: bsnValue(c, "bsn"), BirthDate: formValue(c, "birth_date"), Reason: formValue(c, "reason"), Errors: fieldErrors{}}
 	birth, ok := parseDay(form.BirthDate)
 	if !access.ValidBSN(form.BSN) {
 		form.Errors["bsn"] = "access.emergency.error.bsn"

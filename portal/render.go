@@ -196,6 +196,7 @@ func (r *renderer) funcs() template.FuncMap {
 			return v
 		},
 		"date":     formatDate,
+		"bsn":      formatBSN, // one way to print a BSN on every screen
 		"datetime": formatDateTime,
 		"otherLang": func(lang string) string {
 			if lang == "en" {
@@ -305,7 +306,9 @@ func formatDateTime(lang string, t any) string {
 // hasClockTime reports whether a stored time carries a time of day: not midnight UTC (a date from the
 // source) and not midnight in Amsterdam (a day computed in Dutch time).
 func hasClockTime(t time.Time) bool {
-	midnight := func(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 }
+	midnight := func(t time.Time) bool {
+		return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+	}
 	return !midnight(t.UTC()) && !midnight(t.In(amsterdam))
 }
 

@@ -273,6 +273,18 @@ func TestSearchGivesTheThreeAnswers(t *testing.T) {
 		}
 		checkPage(t, "dossier after search", other.Get(t, resp.Header.Get("Location")), http.StatusOK)
 	})
+	t.Run("the BSN as the screens print it, or pasted with spaces", func(t *testing.T) {
+		for _, typed := range []string{bsnSchouten[:4] + "." + bsnSchouten[4:6] + "." + bsnSchouten[6:], " " + bsnSchouten[:3] + " " + bsnSchouten[3:6] + "\u00a0" + bsnSchouten[6:] + " "} {
+			resp := search(t, other, typed, birthOf(schouten))
+			if resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != fmt.Sprintf("/patients/%d", schouten.ID) {
+				t.Fatalf("search for %q: %d\n%s", typed, resp.Status, resp.Body)
+			}
+		}
+		// The banner prints the BSN the way the search takes it.
+		if body := other.Get(t, fmt.Sprintf("/patients/%d", schouten.ID)).Body; !strings.Contains(body, bsnSchouten[:4]+"."+bsnSchouten[4:6]+"."+bsnSchouten[6:]) {
+			t.Error("the banner does not print the BSN as 1234.56.782")
+		}
+	})
 	t.Run("English", func(t *testing.T) {
 		other.Get(t, "/patients/search?lang=en")
 		resp := other.Post(t, "/patients/search", url.Values{"bsn": {bsnKramer}, "birth_date": {birthOf(kramer)}})

@@ -66,7 +66,7 @@ func (s *Server) searchPatient(c echo.Context) error {
 	ctx := c.Request().Context()
 	actor := s.actor(c)
 	form := newSearchForm(c)
-	form.BSN, form.BirthDate = formValue(c, "bsn"), formValue(c, "birth_date")
+	form.BSN, form.BirthDate = bsnValue(c, "bsn"), formValue(c, "birth_date")
 	if s.policy.ScopeOf(prov.RoleCode).Empty() {
 		rec := actor.Search(audit.Patient{}, form.BirthDate, audit.SearchNotFound)
 		rec.Outcome, rec.Reason = audit.Refused, string(access.ReasonRoleNotPermitted)
