@@ -327,6 +327,26 @@ func (b *Browser) Media(media string) {
 	}
 }
 
+// Viewport lays the page out for a screen width in CSS pixels: 390 is a phone, 640 is a 1280-pixel
+// window at 200 % zoom (WCAG 1.4.10 reflow). Zero width goes back to the window's own size.
+func (b *Browser) Viewport(width, height int) {
+	b.t.Helper()
+	set := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if width == 0 {
+			_, err := cdp.Call(ctx, t, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+			return err
+		}
+		_, err := cdp.Call(ctx, t, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+			Width: int64(width), Height: int64(height), DeviceScaleFactor: 1, Mobile: width < 600})
+		return err
+	})
+	if err := b.do(set); err != nil {
+		b.fatalf("viewport %dx%d: %v", width, height, err)
+	}
+	// The page's resize handlers run before the next frame; wait for two, so that checks see the result.
+	Eval[bool](b, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
+}
+
 // Do runs chromedp actions for what the helpers above do not cover.
 func (b *Browser) Do(actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
