@@ -79,8 +79,8 @@ func TestPatientIdentity(t *testing.T) {
 		"identifier", []any{identifier(bsnSystem, "999993653"), mr}, "deceasedDateTime", "2026-01-02T03:04:05Z")
 	r := env.im.ImportBytes(ctx, "patients.json", bundleJSON(t, "collection",
 		good,
-		patientRes("p2", "999993654", "Elf"),  // fails the elfproef
-		patientRes("p3", "999993653", "Twin"), // the BSN of p1
+		patientRes("p2", "999993654", "Elf"), // fails the elfproef
+		with(patientRes("p3", "999993653", "Twin"), "birthDate", "1961-02-03"),                                     // the BSN of p1, another birth date
 		with(patientRes("p4", "999990408", "Kind"), "birthDate", nil),                                              // no birth date
 		with(patientRes("p5", "999990019", ""), "name", nil),                                                       // no name
 		with(patientRes("p6", "999911120", "Number"), "identifier", []any{identifier(bsnSystem, "999911120"), mr}), // p1's number
@@ -89,7 +89,7 @@ func TestPatientIdentity(t *testing.T) {
 		t.Fatal(r.Err)
 	}
 	for id, want := range map[string]string{
-		"Patient/p2": "elfproef", "Patient/p3": "already belongs to another patient", "Patient/p4": "birth date",
+		"Patient/p2": "elfproef", "Patient/p3": "BSN 999993653 conflict", "Patient/p4": "birth date",
 		"Patient/p5": "family name", "Patient/p6": "patient number 7001234 already belongs",
 	} {
 		if reason, ok := rejectedFor(r, id); !ok || !strings.Contains(reason, want) {

@@ -261,8 +261,11 @@ func (r *run) importCareTeam(e *entry) (bool, error) {
 			}
 			rels = append(rels, rel)
 		}
-		if len(rels) == 0 {
-			return false, reject("no participant has a role from %s, so the CareTeam carries no treatment relationship", SystemRelationshipKind)
+		if len(rels) == 0 && !found {
+			// An ordinary care team (nl-core-CareTeam) without the portal's roles is not wrong data; it
+			// just gives no provider outside the hospital a relationship. One imported before with roles
+			// goes on below, so that the relationships it made end.
+			return false, skip("CareTeam without a participant role from %s carries no treatment relationship", SystemRelationshipKind)
 		}
 	case "suspended", "inactive", "entered-in-error":
 		// Every relationship this CareTeam made before ends.
@@ -285,6 +288,10 @@ func (r *run) importEpisodeOfCare(e *entry) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	_, found, err := r.existing(e)
+	if err != nil {
+		return false, err
+	}
 	code := ""
 	for i := range ep.Type {
 		if c := firstCode(&ep.Type[i], SystemRelationshipKind); c != "" {
@@ -292,24 +299,26 @@ func (r *run) importEpisodeOfCare(e *entry) (bool, error) {
 			break
 		}
 	}
-	if code == "" {
-		return false, reject("EpisodeOfCare.type has no code from %s, so it carries no treatment relationship", SystemRelationshipKind)
+	if code == "" && !found {
+		// An episode of the hospital's own care (nl-core-EpisodeOfCare) is not wrong data; it just holds
+		// no relationship for a provider outside the hospital.
+		return false, skip("EpisodeOfCare without a type from %s carries no treatment relationship", SystemRelationshipKind)
 	}
 	kind, ok := relationshipKinds[code]
-	if !ok {
+	if !ok && code != "" {
 		return false, reject("%q is not a relationship kind of %s", code, SystemRelationshipKind)
 	}
 	if kind == access.Covering {
 		return false, reject("a covering relationship needs the mandating practice; send it as a CareTeam participant with onBehalfOf")
 	}
-	_, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
 	prefix := "EpisodeOfCare/" + e.id + "|"
 	var rels []access.Relationship
 	switch ep.Status {
 	case "planned", "waitlist", "active", "onhold", "":
+		if code == "" {
+			// Imported before with a kind, now without: the relationship it made ends below.
+			break
+		}
 		var h party
 		switch {
 		case ep.CareManager != nil:
