@@ -426,6 +426,8 @@ func TestDocumentsAndAttachments(t *testing.T) {
 		doc("d4", "11488-4", map[string]any{"contentType": "image/png", "data": b64("\x89PNG")}),
 		doc("d5", "11488-4", map[string]any{"contentType": "text/plain", "data": "!!!not base64!!!"}),
 		doc("d6", "11488-4"),
+		doc("d7", "11488-4", map[string]any{"contentType": "image/png", "data": b64("\x89PNG")},
+			map[string]any{"contentType": "text/plain", "data": b64("Brief met een foto erbij")}),
 		res{"resourceType": "DiagnosticReport", "id": "r1", "status": "final", "subject": ref("urn:uuid:p1"),
 			"category": []any{coding("http://terminology.hl7.org/CodeSystem/v2-0074", "EC", "")}, "code": coding("http://loinc.org", "18754-2", "Holter"),
 			"effectiveDateTime": "2026-02-01", "conclusion": "Paroxismaal atriumfibrilleren", "resultsInterpreter": []any{ref("urn:uuid:prac")},
@@ -435,11 +437,21 @@ func TestDocumentsAndAttachments(t *testing.T) {
 		t.Fatal(r.Err)
 	}
 	for id, want := range map[string]string{
-		"DocumentReference/d3": "not a PDF", "DocumentReference/d4": "image/png", "DocumentReference/d5": "base64", "DocumentReference/d6": "content",
+		"DocumentReference/d3": "not a PDF", "DocumentReference/d5": "base64", "DocumentReference/d6": "content",
 	} {
 		if reason, ok := rejectedFor(r, id); !ok || !strings.Contains(reason, want) {
 			t.Errorf("%s: rejection %q, want %q", id, reason, want)
 		}
+	}
+	// A picture is not wrong, only not shown: d4 (nothing else) is skipped, d7 keeps its text.
+	if reason, ok := rejectedFor(r, "DocumentReference/d4"); ok {
+		t.Errorf("a letter the portal cannot show was rejected: %q", reason)
+	}
+	if c := r.Counts["DocumentReference"]; c == nil || c.Skipped != 1 || c.Rejected != 3 || c.Imported != 3 {
+		t.Errorf("DocumentReference counts %+v, want 3 imported, 1 skipped, 3 rejected", c)
+	}
+	if n := r.Skipped["an attachment of content type image/png is not shown (the portal shows PDF, plain text and HTML)"]; n != 2 {
+		t.Errorf("skipped reasons %v: want the two PNG attachments", r.Skipped)
 	}
 	p := env.patient(t, "p1")
 	letters, _ := env.st.Letters(ctx, p.ID)
@@ -448,7 +460,10 @@ func TestDocumentsAndAttachments(t *testing.T) {
 		kinds[*l.FHIRID] = l
 	}
 	d1 := kinds["d1"]
-	if len(letters) != 2 || d1.Kind != dossier.LetterDischarge || d1.TypeCode != "18842-5" || d1.Author != "dr. M. Hoekstra" ||
+	if d7 := kinds["d7"]; len(d7.Attachments) != 1 || d7.Attachments[0].ContentType != "text/plain" {
+		t.Errorf("letter with a picture and a text: %+v", d7)
+	}
+	if len(letters) != 3 || d1.Kind != dossier.LetterDischarge || d1.TypeCode != "18842-5" || d1.Author != "dr. M. Hoekstra" ||
 		d1.AuthorSpecialism != "Interne geneeskunde" || d1.Title != "Brief d1" || d1.Status != "final" || len(d1.Attachments) != 2 {
 		t.Fatalf("letters: %+v", letters)
 	}

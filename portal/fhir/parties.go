@@ -148,6 +148,9 @@ func (r *run) importPractitionerRole(e *entry) (bool, error) {
 	if err := decode(e, &pr); err != nil {
 		return false, err
 	}
+	if pr.Practitioner == nil {
+		return r.organisationRole(e, &pr)
+	}
 	t, err := r.require(pr.Practitioner, "practitioner", "Practitioner")
 	if err != nil {
 		return false, err
@@ -187,6 +190,29 @@ func (r *run) importPractitionerRole(e *entry) (bool, error) {
 	e.party = &prac
 	// The practitioner's cached details now carry the role's specialism.
 	r.parties[t.typ+"/"+t.id] = prac
+	return !found, nil
+}
+
+// organisationRole imports a PractitionerRole that names no practitioner (FHIR allows it: nl-core uses it
+// for "a healthcare provider of this organisation"). References to it then mean its organisation. Without
+// an organisation either it names nobody the portal could show: skipped, not wrong.
+func (r *run) organisationRole(e *entry, pr *PractitionerRole) (bool, error) {
+	ot, ok := r.optional(pr.Organization, "Organization")
+	if !ok {
+		return false, skip("PractitionerRole without practitioner or a known organisation names nobody the portal can show")
+	}
+	org, err := r.partyFromTarget(ot)
+	if err != nil {
+		return false, err
+	}
+	_, found, err := r.existing(e)
+	if err != nil {
+		return false, err
+	}
+	if err := r.record(e, store.TargetOrganisations, org.rowID, found, "", nil); err != nil {
+		return false, err
+	}
+	e.party = &org
 	return !found, nil
 }
 
