@@ -40,8 +40,12 @@ func TestSameBSNUnderTwoIDsIsOnePatient(t *testing.T) {
 	env.load(t, "his.json", bundleJSON(t, "transaction",
 		patientRes("his-1", "999993653", "Jansen"),
 		labRes("o1", "urn:uuid:his-1", "2823-3", 4.1, "mmol/L")))
+	labMR := map[string]any{"type": coding("http://terminology.hl7.org/CodeSystem/v2-0203", "MR", "Medical record number"),
+		"system": "urn:oid:2.16.840.1.113883.2.4.3.999.9.1", "value": "LAB-99"}
+	hisNumber := env.patient(t, "his-1").PatientNumber
 	r := env.load(t, "lab.json", bundleJSON(t, "transaction",
-		with(patientRes("lab-7", "999993653", "Jansen-de Vries"), "fullUrl", "https://lab.example/fhir/Patient/lab-7"),
+		with(patientRes("lab-7", "999993653", "Jansen-de Vries"), "fullUrl", "https://lab.example/fhir/Patient/lab-7",
+			"identifier", []any{identifier(bsnSystem, "999993653"), labMR}),
 		labRes("o2", "Patient/lab-7", "2951-2", 140, "mmol/L")))
 	if c := r.Counts["Patient"]; c == nil || c.Updated != 1 || c.Imported != 0 {
 		t.Errorf("the second id of a known patient should count as an update of the dossier: %+v", c)
@@ -54,7 +58,8 @@ func TestSameBSNUnderTwoIDsIsOnePatient(t *testing.T) {
 		t.Fatalf("his-1 -> patient %d, lab-7 -> patient %d with %d lab results", first.ID, second.ID, env.labCount(t, first.ID))
 	}
 	// Demographics follow the latest source; the BSN, the number and the first id stay.
-	if first.FamilyName != "Jansen-de Vries" || first.BSN != "999993653" || first.BSNSynthetic || deref(first.FHIRID) != "his-1" {
+	if first.FamilyName != "Jansen-de Vries" || first.BSN != "999993653" || first.BSNSynthetic || deref(first.FHIRID) != "his-1" ||
+		first.PatientNumber != hisNumber {
 		t.Errorf("merged patient = %+v", first)
 	}
 

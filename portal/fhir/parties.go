@@ -346,7 +346,10 @@ func (r *run) importPatient(e *entry) (bool, error) {
 		}
 		row.Deceased, row.DeceasedAt = true, &at
 	}
-	if row.PatientNumber, err = r.patientNumber(e, row.ID, p.Identifier, current); err != nil {
+	if merged {
+		// Another system's record number is not the hospital's: the dossier keeps its patient number.
+		row.PatientNumber = current.PatientNumber
+	} else if row.PatientNumber, err = r.patientNumber(e, row.ID, p.Identifier, current); err != nil {
 		return false, err
 	}
 	if err := r.tx.PutPatient(&row); err != nil {
