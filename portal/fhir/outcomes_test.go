@@ -121,7 +121,8 @@ func TestReportsWithNothingToShowAreNotListed(t *testing.T) {
 		report("questionnaire"),
 		report("concluded", "conclusion", "Geen aanwijzingen voor depressie"),
 		labRes("k", "urn:uuid:p1", "2823-3", 4.1, "mmol/L"),
-		report("lab", "result", []any{ref("urn:uuid:k")}),
+		report("lab", "result", []any{ref("urn:uuid:k")},
+			"category", []any{coding("http://terminology.hl7.org/CodeSystem/v2-0074", "LAB", "Laboratory")}),
 	))
 	if r.Err != nil || len(r.Rejected) > 0 {
 		t.Fatalf("%v %v", r.Err, r.Rejected)

@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -42,23 +43,31 @@ type Renumbering struct {
 	patientID int64
 }
 
-// bsnIdentifier finds a BSN identifier in a bundle's bytes, with its keys in either order. It only
-// reserves numbers for the synthetic draw, so an identifier that is not a patient's costs a number, never
-// a collision.
-var bsnIdentifier = regexp.MustCompile(
-	`"system"\s*:\s*"` + regexp.QuoteMeta(SystemBSN) + `"\s*,\s*"value"\s*:\s*"(\d{9})"` +
-		`|"value"\s*:\s*"(\d{9})"\s*,\s*"system"\s*:\s*"` + regexp.QuoteMeta(SystemBSN) + `"`)
-
-// reserveBSNs adds the BSNs a bundle's bytes mention to reserved.
+// reserveBSNs adds the BSNs a bundle's bytes mention to reserved: the 9-digit values next to each mention
+// of the BSN system, whatever the order of the keys. It only keeps numbers out of the synthetic draw, so a
+// neighbouring value that is not a BSN costs a number, never a collision. Finding the system with
+// bytes.Index first keeps this cheap on files without any BSN (a regular expression over the whole file
+// cost a third of the import time of the Synthea samples).
 func reserveBSNs(reserved map[string]bool, data []byte) {
-	for _, m := range bsnIdentifier.FindAllSubmatch(data, -1) {
-		for _, g := range m[1:] {
-			if len(g) == 9 {
-				reserved[string(g)] = true
-			}
+	marker := []byte(`"` + SystemBSN + `"`)
+	for i := 0; i < len(data); {
+		j := bytes.Index(data[i:], marker)
+		if j < 0 {
+			return
 		}
+		at := i + j
+		lo, hi := max(0, at-bsnWindow), min(len(data), at+len(marker)+bsnWindow)
+		for _, m := range bsnValue.FindAllSubmatch(data[lo:hi], -1) {
+			reserved[string(m[1])] = true
+		}
+		i = at + len(marker)
 	}
 }
+
+// bsnWindow is how far around the system the value of its identifier is looked for.
+const bsnWindow = 160
+
+var bsnValue = regexp.MustCompile(`"value"\s*:\s*"(\d{9})"`)
 
 // settleIdentity decides which dossier a Patient resource is and which BSN it holds. It fills row.BSN,
 // row.BSNSynthetic and, when the BSN belongs to a dossier the portal already holds under another resource
