@@ -564,11 +564,18 @@ func TestRelationships(t *testing.T) {
 	}
 	for id, want := range map[string]string{
 		"CareTeam/ct2": "mandating practice", "CareTeam/ct3": "no AGB code", "CareTeam/ct4": "not a relationship kind",
-		"CareTeam/ct5": "needs a start", "CareTeam/ct6": "no URA", "Patient/p1 generalPractitioner[1]": "no URA",
+		"CareTeam/ct5": "needs a start", "CareTeam/ct6": "no URA",
 	} {
 		if reason, ok := rejectedFor(r, id); !ok || !strings.Contains(reason, want) {
 			t.Errorf("%s: rejection %q, want %q", id, reason, want)
 		}
+	}
+	// A GP without URA is not wrong data, only no relationship: skipped, the patient stays.
+	if reason, ok := rejectedFor(r, "Patient/p1 generalPractitioner[1]"); ok {
+		t.Errorf("a GP without URA was rejected: %q", reason)
+	}
+	if n := r.Skipped["Patient.generalPractitioner without AGB code or URA: no relationship made"]; n != 1 {
+		t.Errorf("skipped %v: want the GP without URA", r.Skipped)
 	}
 	p := env.patient(t, "p1")
 	rels, _ := env.st.RelationshipHistory(ctx, p.ID)
