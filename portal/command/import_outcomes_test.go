@@ -109,3 +109,19 @@ func TestCommandsOnAMissingDataFolder(t *testing.T) {
 		})
 	}
 }
+
+// TestAGBImportCreatesTheDataFolder: the other command that brings data in makes its folder too.
+func TestAGBImportCreatesTheDataFolder(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "fresh")
+	good := registerHeader + "ZV;01012345;2008-03-01;;actief;Vries;de;A.;Anna;;;;;\n" + "KWAL;01012345;2008-03-01;;;;;;;;0101;;;\n"
+	code, out, errOut := runMain(t, nil, "agb", "import", "--data", data, writeRegister(t, good))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if info, err := os.Stat(data); err != nil || info.Mode().Perm() != 0o700 {
+		t.Fatalf("data folder %v %v: want it created with mode 0700", info, err)
+	}
+	if n, err := openData(t, data).CountAGBRegistrations(context.Background()); err != nil || n != 1 {
+		t.Errorf("%d registrations (%v), want 1", n, err)
+	}
+}
