@@ -163,3 +163,24 @@ func mapKeys(m map[string]int) []string {
 	}
 	return out
 }
+
+// TestEpisodeLosingItsKindEndsItsRelationship: the same for an EpisodeOfCare whose type no longer carries
+// a relationship kind.
+func TestEpisodeLosingItsKindEndsItsRelationship(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t)
+	org := res{"resourceType": "Organization", "id": "org", "name": "Huisartsenpraktijk De Linde",
+		"identifier": []any{identifier(uraSystem, "00012345")}}
+	episode := res{"resourceType": "EpisodeOfCare", "id": "ep", "status": "active", "patient": ref("urn:uuid:p1"),
+		"type":                 []any{coding("https://zorgverlenersportaal.nl/fhir/CodeSystem/relationship-kind", "referrer", "")},
+		"managingOrganization": ref("urn:uuid:org"), "period": map[string]any{"start": "2026-01-01"}}
+	env.load(t, "v1.json", bundleJSON(t, "transaction", patientRes("p1", "999993653", "Jansen"), org, episode))
+	r := env.load(t, "v2.json", bundleJSON(t, "transaction", patientRes("p1", "999993653", "Jansen"), org, with(episode, "type", nil)))
+	if c := r.Counts["EpisodeOfCare"]; c == nil || c.Updated != 1 {
+		t.Errorf("EpisodeOfCare counts %+v, want updated", c)
+	}
+	rels, err := env.st.Relationships(ctx, env.patient(t, "p1").ID)
+	if err != nil || len(rels) != 1 || rels[0].EndedAt == nil || rels[0].EndReason == nil || !strings.Contains(*rels[0].EndReason, "no longer carries") {
+		t.Errorf("the episode's relationship should have ended: %+v %v", rels, err)
+	}
+}

@@ -375,7 +375,11 @@ func (r *run) importEpisodeOfCare(e *entry) (bool, error) {
 	default:
 		return false, reject("EpisodeOfCare status %q is not known", ep.Status)
 	}
-	if err := r.writeRelationships(prefix, rels, "EpisodeOfCare "+e.id+" ended (status "+ep.Status+")"); err != nil {
+	endReason := "EpisodeOfCare " + e.id + " ended (status " + ep.Status + ")"
+	if code == "" {
+		endReason = "EpisodeOfCare " + e.id + " no longer carries a relationship kind"
+	}
+	if err := r.writeRelationships(prefix, rels, endReason); err != nil {
 		return false, err
 	}
 	return !found, r.record(e, store.TargetRelationships, 0, found, "", nil)
