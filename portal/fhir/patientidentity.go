@@ -46,8 +46,8 @@ type Renumbering struct {
 // reserveBSNs adds the BSNs a bundle's bytes mention to reserved: the 9-digit values next to each mention
 // of the BSN system, whatever the order of the keys. It only keeps numbers out of the synthetic draw, so a
 // neighbouring value that is not a BSN costs a number, never a collision. Finding the system with
-// bytes.Index first keeps this cheap on files without any BSN (a regular expression over the whole file
-// cost a third of the import time of the Synthea samples).
+// bytes.Index first keeps the scan cheap (in a CPU profile of the Synthea import it is under 1 %); a
+// regular expression over whole files is much slower than that.
 func reserveBSNs(reserved map[string]bool, data []byte) {
 	marker := []byte(`"` + SystemBSN + `"`)
 	for i := 0; i < len(data); {
