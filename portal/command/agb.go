@@ -60,6 +60,13 @@ func runAGB(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	use := existingFolder
+	if sub == "import" {
+		use = createFolder
+	}
+	if err := prepareDataFolder(cfg, use); err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, cfg.Path(cfg.Database))
 	if err != nil {
 		return err

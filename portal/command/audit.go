@@ -57,7 +57,11 @@ func auditFlags(fs *flag.FlagSet, env *Env) func() (config.Config, error) {
 		if fs.NArg() > 0 {
 			return config.Config{}, usageError("unexpected argument %q", fs.Arg(0))
 		}
-		return config.Load(*data, *file, env.Getenv)
+		cfg, err := config.Load(*data, *file, env.Getenv)
+		if err != nil {
+			return config.Config{}, err
+		}
+		return cfg, prepareDataFolder(cfg, existingFolder)
 	}
 }
 

@@ -47,6 +47,9 @@ func (f storeFlags) open(ctx context.Context, env *Env) (config.Config, *store.S
 	if err != nil {
 		return config.Config{}, nil, err
 	}
+	if err := prepareDataFolder(cfg, existingFolder); err != nil {
+		return config.Config{}, nil, err
+	}
 	st, err := store.Open(ctx, cfg.Path(cfg.Database))
 	if err != nil {
 		return config.Config{}, nil, err

@@ -15,6 +15,10 @@ import (
 
 const importUsage = "[--data DIR] [--config FILE] [--synthetic-bsn] FILE|DIR..."
 
+// The exit status says whether the data was right: 0 when nothing was rejected (resources the portal does
+// not use are skipped, with their reasons, and that is no failure), 1 when a file or a resource was
+// rejected because it is wrong (or the database refused it).
+
 func importCommand() Command {
 	return Command{
 		Name:    "import",
@@ -26,7 +30,7 @@ func importCommand() Command {
 
 func runImport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "import", importUsage)
-	data := fs.String("data", "data", "data folder holding the database")
+	data := fs.String("data", "data", "data folder holding the database (created when missing)")
 	file := fs.String("config", "", "configuration file (default DIR/"+config.FileName+")")
 	synthetic := fs.Bool("synthetic-bsn", false, "give patients without a BSN a synthetic test BSN (9999xxxxx); for sample data only")
 	// Flags may come before or after the files: "import a.json b.json --synthetic-bsn".
@@ -50,6 +54,9 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := prepareDataFolder(cfg, createFolder); err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, cfg.Path(cfg.Database))
 	if err != nil {
 		return err
@@ -62,6 +69,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	im := fhir.NewImporter(st, audit.New(st))
 	im.RelationshipValidity = policy.Lifetimes
 	im.SyntheticBSN = *synthetic
+	im.Logger = env.Logger
 	im.User = audit.User{Name: "FHIR import"}
 	if u := env.Getenv("USER"); u != "" {
 		im.User.Name = "FHIR import (" + u + ")"
@@ -75,7 +83,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	case failedFiles > 0:
 		return fmt.Errorf("%d of %d files rejected whole (nothing of them imported), %d resources rejected", failedFiles, len(results), rejected)
 	case rejected > 0:
-		return fmt.Errorf("%d resources rejected (the rest is imported)", rejected)
+		return fmt.Errorf("%d resources rejected because their data is wrong (the rest is imported; skipped resources are not an error)", rejected)
 	}
 	return nil
 }
@@ -118,6 +126,10 @@ func printImportResults(w io.Writer, results []fhir.Result) (failedFiles, reject
 		for _, rj := range r.Rejected {
 			rejected++
 			fmt.Fprintf(w, "  REJECTED %s: %s\n", rj.Resource, rj.Reason)
+		}
+		for _, rn := range r.Renumbered {
+			fmt.Fprintf(w, "  RENUMBERED test patient %s (%s): synthetic BSN %s belongs to %s now; the test patient has %s\n",
+				rn.PatientNumber, rn.Resource, rn.OldBSN, rn.For, rn.NewBSN)
 		}
 	}
 	fmt.Fprintf(w, "%d files (%d rejected whole); resources imported %d, updated %d, skipped %d, rejected %d\n",

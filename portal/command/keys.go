@@ -39,6 +39,9 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := prepareDataFolder(cfg, existingFolder); err != nil {
+		return err
+	}
 	path := cfg.Path(cfg.Session.KeysFile)
 	if err := auth.RotateSessionKeys(path); err != nil {
 		return err

@@ -576,6 +576,9 @@ func runBare(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := prepareDataFolder(cfg, existingFolder); err != nil {
+		return err
+	}
 	tlsConfig, err := auth.ServerTLSConfig(cfg.Path(cfg.TLS.CertFile), cfg.Path(cfg.TLS.KeyFile), cfg.Path(cfg.TLS.ClientCAFile), cfg.TLS.MinVersion, cfg.TLS.MaxVersion)
 	if err != nil {
 		return err

@@ -38,6 +38,9 @@ func runPKI(ctx context.Context, env *Env, args []string) error {
 		if fs.NArg() != 0 {
 			return usageError("init takes no arguments")
 		}
+		if err := prepareFolder(*data, "--data", createFolder); err != nil {
+			return err
+		}
 		pki, err := devpki.Ensure(ctx, devpki.Options{Dir: *data, CRLBaseURL: crlBase})
 		if err != nil {
 			return err
@@ -51,6 +54,9 @@ func runPKI(ctx context.Context, env *Env, args []string) error {
 		name := fs.Arg(0)
 		if _, err := devpki.CardByName(name); err != nil {
 			return usageError("%v", err)
+		}
+		if err := prepareFolder(*data, "--data", existingFolder); err != nil {
+			return err
 		}
 		pki, err := devpki.Ensure(ctx, devpki.Options{Dir: *data, CRLBaseURL: crlBase})
 		if err != nil {

@@ -34,6 +34,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := prepareDataFolder(cfg, existingFolder); err != nil {
+		return err
+	}
 	return serve(ctx, env, cfg, func(addr string) {
 		fmt.Fprintf(env.Stdout, "Zorgverlenersportaal listening on https://%s/\n", addr)
 	})

@@ -3,6 +3,7 @@ package fhir
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"mime"
 	"strconv"
 	"strings"
@@ -105,9 +106,39 @@ func (r *run) attachment(a Attachment, field string) (dossier.Attachment, error)
 			return dossier.Attachment{}, reject("%s is not valid UTF-8 text", field)
 		}
 	default:
-		return dossier.Attachment{}, reject("%s has content type %s; the portal shows PDF, plain text and HTML", field, mediaType)
+		// Not wrong, only not shown: the rest of the report or letter can still be.
+		return dossier.Attachment{}, skip("an attachment of content type %s is not shown (the portal shows PDF, plain text and HTML)", mediaType)
 	}
 	return dossier.Attachment{AttachmentInfo: dossier.AttachmentInfo{ContentType: mediaType, Title: a.Title}, Data: data}, nil
+}
+
+// attachments reads n attachments (at gives each with its field name). An attachment the portal does not
+// show (another content type) is left out and counted among the skipped; a wrong one rejects the
+// resource. unshown says what was left out, for the reason when nothing is left.
+func (r *run) attachments(n int, at func(i int) (Attachment, string)) ([]dossier.Attachment, string, error) {
+	var atts []dossier.Attachment
+	var left []string
+	for i := range n {
+		a, field := at(i)
+		att, err := r.attachment(a, field)
+		var se *skipError
+		switch {
+		case errors.As(err, &se):
+			left = append(left, field+": "+se.reason)
+			if r.res.Skipped == nil {
+				r.res.Skipped = map[string]int{}
+			}
+			r.res.Skipped[se.reason]++
+			continue
+		case err != nil:
+			return nil, "", err
+		}
+		atts = append(atts, att)
+	}
+	if len(left) == 0 {
+		return atts, "no attachment", nil
+	}
+	return atts, strings.Join(left, "; "), nil
 }
 
 // importDiagnosticReport maps a DiagnosticReport to a report (kind from code and category, see codes.go)
@@ -149,13 +180,11 @@ func (r *run) importDiagnosticReport(e *entry) (bool, error) {
 	if row.IssuedAt, err = timeOf("issued", d.Issued); err != nil {
 		return false, err
 	}
-	var atts []dossier.Attachment
-	for i, pf := range d.PresentedForm {
-		a, err := r.attachment(pf, "presentedForm["+strconv.Itoa(i)+"]")
-		if err != nil {
-			return false, err
-		}
-		atts = append(atts, a)
+	atts, unshown, err := r.attachments(len(d.PresentedForm), func(i int) (Attachment, string) {
+		return d.PresentedForm[i], "presentedForm[" + strconv.Itoa(i) + "]"
+	})
+	if err != nil {
+		return false, err
 	}
 	var results []string
 	for i := range d.Result {
@@ -168,6 +197,18 @@ func (r *run) importDiagnosticReport(e *entry) (bool, error) {
 		return false, err
 	}
 	row.ID = knownRow(prev, found)
+	if len(atts) == 0 && row.Conclusion == "" && len(results) == 0 {
+		// A report is listed only with something to show: a questionnaire or exam whose results the
+		// portal skips would otherwise be an empty document in the list.
+		if !found || row.ID == 0 {
+			return false, skip("DiagnosticReport with nothing the portal shows: no conclusion, %s and no laboratory result", unshown)
+		}
+		// Shown before, empty now: it leaves the list.
+		if err := r.tx.DeleteReport(row.ID); err != nil {
+			return false, err
+		}
+		return false, r.record(e, store.TargetContent, 0, found, "", nil)
+	}
 	if err := r.tx.PutReport(&row, atts); err != nil {
 		return false, err
 	}
@@ -226,19 +267,27 @@ func (r *run) importDocumentReference(e *entry) (bool, error) {
 	if len(d.Content) == 0 {
 		return false, reject("a DocumentReference needs content")
 	}
-	var atts []dossier.Attachment
-	for i, c := range d.Content {
-		a, err := r.attachment(c.Attachment, "content["+strconv.Itoa(i)+"].attachment")
-		if err != nil {
-			return false, err
-		}
-		atts = append(atts, a)
+	atts, unshown, err := r.attachments(len(d.Content), func(i int) (Attachment, string) {
+		return d.Content[i].Attachment, "content[" + strconv.Itoa(i) + "].attachment"
+	})
+	if err != nil {
+		return false, err
 	}
 	prev, found, err := r.existing(e)
 	if err != nil {
 		return false, err
 	}
 	row.ID = knownRow(prev, found)
+	if len(atts) == 0 {
+		// A letter is listed only with content to show.
+		if !found || row.ID == 0 {
+			return false, skip("DocumentReference with nothing the portal shows: %s", unshown)
+		}
+		if err := r.tx.DeleteLetter(row.ID); err != nil {
+			return false, err
+		}
+		return false, r.record(e, store.TargetContent, 0, found, "", nil)
+	}
 	if err := r.tx.PutLetter(&row, atts); err != nil {
 		return false, err
 	}

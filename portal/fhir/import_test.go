@@ -79,8 +79,8 @@ func TestPatientIdentity(t *testing.T) {
 		"identifier", []any{identifier(bsnSystem, "999993653"), mr}, "deceasedDateTime", "2026-01-02T03:04:05Z")
 	r := env.im.ImportBytes(ctx, "patients.json", bundleJSON(t, "collection",
 		good,
-		patientRes("p2", "999993654", "Elf"),  // fails the elfproef
-		patientRes("p3", "999993653", "Twin"), // the BSN of p1
+		patientRes("p2", "999993654", "Elf"), // fails the elfproef
+		with(patientRes("p3", "999993653", "Twin"), "birthDate", "1961-02-03"),                                     // the BSN of p1, another birth date
 		with(patientRes("p4", "999990408", "Kind"), "birthDate", nil),                                              // no birth date
 		with(patientRes("p5", "999990019", ""), "name", nil),                                                       // no name
 		with(patientRes("p6", "999911120", "Number"), "identifier", []any{identifier(bsnSystem, "999911120"), mr}), // p1's number
@@ -89,7 +89,7 @@ func TestPatientIdentity(t *testing.T) {
 		t.Fatal(r.Err)
 	}
 	for id, want := range map[string]string{
-		"Patient/p2": "elfproef", "Patient/p3": "already belongs to another patient", "Patient/p4": "birth date",
+		"Patient/p2": "elfproef", "Patient/p3": "BSN 999993653 conflict", "Patient/p4": "birth date",
 		"Patient/p5": "family name", "Patient/p6": "patient number 7001234 already belongs",
 	} {
 		if reason, ok := rejectedFor(r, id); !ok || !strings.Contains(reason, want) {
@@ -426,6 +426,8 @@ func TestDocumentsAndAttachments(t *testing.T) {
 		doc("d4", "11488-4", map[string]any{"contentType": "image/png", "data": b64("\x89PNG")}),
 		doc("d5", "11488-4", map[string]any{"contentType": "text/plain", "data": "!!!not base64!!!"}),
 		doc("d6", "11488-4"),
+		doc("d7", "11488-4", map[string]any{"contentType": "image/png", "data": b64("\x89PNG")},
+			map[string]any{"contentType": "text/plain", "data": b64("Brief met een foto erbij")}),
 		res{"resourceType": "DiagnosticReport", "id": "r1", "status": "final", "subject": ref("urn:uuid:p1"),
 			"category": []any{coding("http://terminology.hl7.org/CodeSystem/v2-0074", "EC", "")}, "code": coding("http://loinc.org", "18754-2", "Holter"),
 			"effectiveDateTime": "2026-02-01", "conclusion": "Paroxismaal atriumfibrilleren", "resultsInterpreter": []any{ref("urn:uuid:prac")},
@@ -435,11 +437,21 @@ func TestDocumentsAndAttachments(t *testing.T) {
 		t.Fatal(r.Err)
 	}
 	for id, want := range map[string]string{
-		"DocumentReference/d3": "not a PDF", "DocumentReference/d4": "image/png", "DocumentReference/d5": "base64", "DocumentReference/d6": "content",
+		"DocumentReference/d3": "not a PDF", "DocumentReference/d5": "base64", "DocumentReference/d6": "content",
 	} {
 		if reason, ok := rejectedFor(r, id); !ok || !strings.Contains(reason, want) {
 			t.Errorf("%s: rejection %q, want %q", id, reason, want)
 		}
+	}
+	// A picture is not wrong, only not shown: d4 (nothing else) is skipped, d7 keeps its text.
+	if reason, ok := rejectedFor(r, "DocumentReference/d4"); ok {
+		t.Errorf("a letter the portal cannot show was rejected: %q", reason)
+	}
+	if c := r.Counts["DocumentReference"]; c == nil || c.Skipped != 1 || c.Rejected != 3 || c.Imported != 3 {
+		t.Errorf("DocumentReference counts %+v, want 3 imported, 1 skipped, 3 rejected", c)
+	}
+	if n := r.Skipped["an attachment of content type image/png is not shown (the portal shows PDF, plain text and HTML)"]; n != 2 {
+		t.Errorf("skipped reasons %v: want the two PNG attachments", r.Skipped)
 	}
 	p := env.patient(t, "p1")
 	letters, _ := env.st.Letters(ctx, p.ID)
@@ -448,7 +460,10 @@ func TestDocumentsAndAttachments(t *testing.T) {
 		kinds[*l.FHIRID] = l
 	}
 	d1 := kinds["d1"]
-	if len(letters) != 2 || d1.Kind != dossier.LetterDischarge || d1.TypeCode != "18842-5" || d1.Author != "dr. M. Hoekstra" ||
+	if d7 := kinds["d7"]; len(d7.Attachments) != 1 || d7.Attachments[0].ContentType != "text/plain" {
+		t.Errorf("letter with a picture and a text: %+v", d7)
+	}
+	if len(letters) != 3 || d1.Kind != dossier.LetterDischarge || d1.TypeCode != "18842-5" || d1.Author != "dr. M. Hoekstra" ||
 		d1.AuthorSpecialism != "Interne geneeskunde" || d1.Title != "Brief d1" || d1.Status != "final" || len(d1.Attachments) != 2 {
 		t.Fatalf("letters: %+v", letters)
 	}
@@ -549,11 +564,18 @@ func TestRelationships(t *testing.T) {
 	}
 	for id, want := range map[string]string{
 		"CareTeam/ct2": "mandating practice", "CareTeam/ct3": "no AGB code", "CareTeam/ct4": "not a relationship kind",
-		"CareTeam/ct5": "needs a start", "CareTeam/ct6": "no URA", "Patient/p1 generalPractitioner[1]": "no URA",
+		"CareTeam/ct5": "needs a start", "CareTeam/ct6": "no URA",
 	} {
 		if reason, ok := rejectedFor(r, id); !ok || !strings.Contains(reason, want) {
 			t.Errorf("%s: rejection %q, want %q", id, reason, want)
 		}
+	}
+	// A GP without URA is not wrong data, only no relationship: skipped, the patient stays.
+	if reason, ok := rejectedFor(r, "Patient/p1 generalPractitioner[1]"); ok {
+		t.Errorf("a GP without URA was rejected: %q", reason)
+	}
+	if n := r.Skipped["Patient.generalPractitioner without AGB code or URA: no relationship made"]; n != 1 {
+		t.Errorf("skipped %v: want the GP without URA", r.Skipped)
 	}
 	p := env.patient(t, "p1")
 	rels, _ := env.st.RelationshipHistory(ctx, p.ID)

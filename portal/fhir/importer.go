@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -42,6 +43,9 @@ type Importer struct {
 	SyntheticBSN bool
 	// User is who runs the import, for the access log.
 	User audit.User
+	// Logger is the server log; a synthetic test patient renumbered for a real one is written there as
+	// well as to the access log. Nil logs nothing there.
+	Logger *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 	// RelationshipValidity is how long a relationship of a kind lasts when its source gives no end. Kinds
@@ -89,6 +93,8 @@ type Result struct {
 	Rejected []Rejection
 	// Skipped counts the resources skipped on purpose, by reason (types the portal does not show).
 	Skipped map[string]int
+	// Renumbered lists the synthetic test patients that gave their BSN up to a real patient.
+	Renumbered []Renumbering
 	// Err is set when the whole bundle was rejected (malformed, unsupported, broken reference, database):
 	// then nothing of it was written.
 	Err error
@@ -125,15 +131,31 @@ func (r *Result) count(typ string) *Count {
 // ImportPaths imports files and directories in order. A directory contributes its *.json files in name
 // order, bundles without a Patient first (organisation and practitioner bundles that patient bundles point
 // at). One Result per file; the error is only for a path that cannot be read at all.
+//
+// A synthetic test BSN is never drawn from the BSNs that any file of the run brings, so that a test patient
+// in the first file does not take the number of a real patient in the last.
 func (im *Importer) ImportPaths(ctx context.Context, paths []string) ([]Result, error) {
+	type loaded struct {
+		name    string
+		data    []byte
+		patient bool
+		err     error
+	}
 	var results []Result
+	var files []loaded
+	reserved := map[string]bool{}
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
 			return results, fmt.Errorf("import %s: %w", p, err)
 		}
 		if !info.IsDir() {
-			results = append(results, im.ImportFile(ctx, p))
+			data, err := os.ReadFile(p)
+			if err != nil {
+				err = fmt.Errorf("%w: %w", ErrUnreadable, err)
+			}
+			files = append(files, loaded{name: p, data: data, err: err})
+			reserveBSNs(reserved, data)
 			continue
 		}
 		names, err := filepath.Glob(filepath.Join(p, "*.json"))
@@ -141,23 +163,26 @@ func (im *Importer) ImportPaths(ctx context.Context, paths []string) ([]Result, 
 			return results, fmt.Errorf("import %s: %w", p, err)
 		}
 		sort.Strings(names)
-		type loaded struct {
-			name    string
-			data    []byte
-			patient bool
-		}
-		var files []loaded
+		var folder []loaded
 		for _, name := range names {
 			data, err := os.ReadFile(name)
 			if err != nil {
 				return results, fmt.Errorf("import %s: %w", name, err)
 			}
-			files = append(files, loaded{name: name, data: data, patient: mentionsPatient(data)})
+			folder = append(folder, loaded{name: name, data: data, patient: mentionsPatient(data)})
+			reserveBSNs(reserved, data)
 		}
-		sort.SliceStable(files, func(i, j int) bool { return !files[i].patient && files[j].patient })
-		for _, f := range files {
-			results = append(results, im.ImportBytes(ctx, f.name, f.data))
+		sort.SliceStable(folder, func(i, j int) bool { return !folder[i].patient && folder[j].patient })
+		files = append(files, folder...)
+	}
+	for _, f := range files {
+		if f.err != nil {
+			res := Result{Source: f.name, Err: f.err}
+			im.log(ctx, &res)
+			results = append(results, res)
+			continue
 		}
+		results = append(results, im.importBytes(ctx, f.name, f.data, reserved))
 	}
 	return results, nil
 }
@@ -183,6 +208,11 @@ func (im *Importer) ImportFile(ctx context.Context, path string) Result {
 
 // ImportBytes imports one Bundle given as JSON; name says where it came from in the result and the log.
 func (im *Importer) ImportBytes(ctx context.Context, name string, data []byte) Result {
+	return im.importBytes(ctx, name, data, nil)
+}
+
+// importBytes imports one Bundle; reserved are BSNs that other files of the same run bring.
+func (im *Importer) importBytes(ctx context.Context, name string, data []byte, reserved map[string]bool) Result {
 	res := Result{Source: name}
 	b, err := parseBundle(data)
 	if err != nil {
@@ -192,7 +222,7 @@ func (im *Importer) ImportBytes(ctx context.Context, name string, data []byte) R
 	}
 	res.BundleType = b.Type
 	res.Entries = len(b.Entry)
-	im.importBundle(ctx, b, &res)
+	im.importBundle(ctx, b, &res, reserved)
 	im.log(ctx, &res)
 	return res
 }
@@ -203,7 +233,7 @@ func (im *Importer) ImportBundle(ctx context.Context, name string, b *Bundle) Re
 	if err := checkBundle(b); err != nil {
 		res.Err = err
 	} else {
-		im.importBundle(ctx, b, &res)
+		im.importBundle(ctx, b, &res, nil)
 	}
 	im.log(ctx, &res)
 	return res
@@ -247,17 +277,17 @@ func checkBundle(b *Bundle) error {
 
 // importBundle writes one bundle in one transaction. When the bundle is rejected whole, the counts are
 // cleared: nothing was written.
-func (im *Importer) importBundle(ctx context.Context, b *Bundle, res *Result) {
+func (im *Importer) importBundle(ctx context.Context, b *Bundle, res *Result, reserved map[string]bool) {
 	now := im.now()
 	err := im.Store.Import(ctx, now, func(tx *store.ImportTx) error {
-		r, err := newRun(im, tx, b, res, now)
+		r, err := newRun(im, tx, b, res, now, reserved)
 		if err != nil {
 			return err
 		}
 		return r.importAll()
 	})
 	if err != nil {
-		res.Counts, res.Rejected, res.Skipped, res.patients = nil, nil, nil, nil
+		res.Counts, res.Rejected, res.Skipped, res.Renumbered, res.patients = nil, nil, nil, nil, nil
 		switch {
 		case errors.Is(err, ErrBrokenReference), errors.Is(err, ErrMalformed):
 			res.Err = err
@@ -304,5 +334,30 @@ func (im *Importer) log(ctx context.Context, res *Result) {
 	rec.Detail = string(data)
 	if err := im.Log.Append(ctx, rec); err != nil && res.Err == nil {
 		res.Err = fmt.Errorf("the bundle was imported but its access-log record could not be written: %w", err)
+	}
+	im.logRenumberings(ctx, res)
+}
+
+// logRenumberings writes one access-log record (and one server-log line) per synthetic test patient that
+// gave its BSN up to a real patient: the test patient's number changed, and whoever reads the log of
+// either number must be able to tell.
+func (im *Importer) logRenumberings(ctx context.Context, res *Result) {
+	for _, rn := range res.Renumbered {
+		reason := renumberReason(rn)
+		if im.Logger != nil {
+			im.Logger.Warn("synthetic BSN renumbered", "file", filepath.Base(res.Source), "patient_number", rn.PatientNumber,
+				"resource", rn.Resource, "old_bsn", rn.OldBSN, "new_bsn", rn.NewBSN, "real_patient", rn.For)
+		}
+		if im.Log == nil {
+			continue
+		}
+		detail, _ := json.Marshal(rn)
+		rec := audit.Record{
+			Event: audit.EventImport, Outcome: audit.Success, User: im.User, Reason: reason,
+			PatientBSN: rn.NewBSN, PatientNumber: rn.PatientNumber, Detail: string(detail),
+		}
+		if err := im.Log.Append(ctx, rec); err != nil && res.Err == nil {
+			res.Err = fmt.Errorf("the bundle was imported but the access-log record of a renumbered test patient could not be written: %w", err)
+		}
 	}
 }

@@ -148,6 +148,9 @@ func (r *run) importPractitionerRole(e *entry) (bool, error) {
 	if err := decode(e, &pr); err != nil {
 		return false, err
 	}
+	if pr.Practitioner == nil {
+		return r.organisationRole(e, &pr)
+	}
 	t, err := r.require(pr.Practitioner, "practitioner", "Practitioner")
 	if err != nil {
 		return false, err
@@ -187,6 +190,29 @@ func (r *run) importPractitionerRole(e *entry) (bool, error) {
 	e.party = &prac
 	// The practitioner's cached details now carry the role's specialism.
 	r.parties[t.typ+"/"+t.id] = prac
+	return !found, nil
+}
+
+// organisationRole imports a PractitionerRole that names no practitioner (FHIR allows it: nl-core uses it
+// for "a healthcare provider of this organisation"). References to it then mean its organisation. Without
+// an organisation either it names nobody the portal could show: skipped, not wrong.
+func (r *run) organisationRole(e *entry, pr *PractitionerRole) (bool, error) {
+	ot, ok := r.optional(pr.Organization, "Organization")
+	if !ok {
+		return false, skip("PractitionerRole without practitioner or a known organisation names nobody the portal can show")
+	}
+	org, err := r.partyFromTarget(ot)
+	if err != nil {
+		return false, err
+	}
+	_, found, err := r.existing(e)
+	if err != nil {
+		return false, err
+	}
+	if err := r.record(e, store.TargetOrganisations, org.rowID, found, "", nil); err != nil {
+		return false, err
+	}
+	e.party = &org
 	return !found, nil
 }
 
@@ -282,34 +308,13 @@ func (r *run) importPatient(e *entry) (bool, error) {
 		}
 	}
 	row := access.Patient{ID: knownRow(prev, found), FHIRID: &e.id}
-	row.BSN = identifierValue(p.Identifier, SystemBSN)
+	bsn := identifierValue(p.Identifier, SystemBSN)
 	switch {
-	case row.BSN != "" && !access.ValidBSN(row.BSN):
-		return false, reject("BSN %q is not valid: it must be 9 digits passing the elfproef", row.BSN)
-	case row.BSN == "" && !r.im.SyntheticBSN:
+	case bsn != "" && !access.ValidBSN(bsn):
+		return false, reject("BSN %q is not valid: it must be 9 digits passing the elfproef", bsn)
+	case bsn == "" && !r.im.SyntheticBSN:
 		return false, reject("the patient has no BSN (identifier system %s); a Dutch dossier needs one. Import test data with --synthetic-bsn to give it a synthetic test BSN", SystemBSN)
-	case row.BSN == "" && current != nil && current.BSNSynthetic:
-		row.BSN, row.BSNSynthetic = current.BSN, true
-	case row.BSN == "":
-		row.BSNSynthetic = true
-		for attempt := 0; ; attempt++ {
-			candidate := SyntheticBSN("Patient/"+e.id, attempt)
-			owner, ok, err := r.bsnOwner(candidate)
-			if err != nil {
-				return false, err
-			}
-			if !ok || owner == e.id {
-				row.BSN = candidate
-				break
-			}
-		}
 	}
-	if owner, ok, err := r.bsnOwner(row.BSN); err != nil {
-		return false, err
-	} else if ok && owner != e.id {
-		return false, reject("BSN %s already belongs to another patient (Patient/%s); one person, one dossier", row.BSN, owner)
-	}
-
 	family, prefix, given, initials := dutchName(p.Name)
 	if family == "" {
 		return false, reject("the patient has no family name")
@@ -320,6 +325,10 @@ func (r *run) importPatient(e *entry) (bool, error) {
 	}
 	if row.BirthDate, err = parseDate(p.BirthDate); err != nil {
 		return false, reject("birthDate: %v", err)
+	}
+	merged, err := r.settleIdentity(e, &row, &current, bsn, row.BirthDate)
+	if err != nil {
+		return false, err
 	}
 	switch p.Gender {
 	case "male", "female", "other", "unknown":
@@ -337,7 +346,10 @@ func (r *run) importPatient(e *entry) (bool, error) {
 		}
 		row.Deceased, row.DeceasedAt = true, &at
 	}
-	if row.PatientNumber, err = r.patientNumber(e, p.Identifier, current); err != nil {
+	if merged {
+		// Another system's record number is not the hospital's: the dossier keeps its patient number.
+		row.PatientNumber = current.PatientNumber
+	} else if row.PatientNumber, err = r.patientNumber(e, row.ID, p.Identifier, current); err != nil {
 		return false, err
 	}
 	if err := r.tx.PutPatient(&row); err != nil {
@@ -352,24 +364,12 @@ func (r *run) importPatient(e *entry) (bool, error) {
 	if err := r.generalPractitioners(e, &p, row); err != nil {
 		return false, err
 	}
-	return !found, nil
-}
-
-// bsnOwner returns the FHIR id of the patient holding a BSN, if any.
-func (r *run) bsnOwner(bsn string) (string, bool, error) {
-	_, fhirID, err := r.tx.PatientIDByBSN(bsn)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, err
-	}
-	return fhirID, true, nil
+	return !found && !merged, nil
 }
 
 // patientNumber is the hospital patient number: the identifier typed MR (HL7 v2-0203), else the number the
 // patient already has, else one derived from the FHIR id ("F" and seven digits).
-func (r *run) patientNumber(e *entry, ids []Identifier, current *access.Patient) (string, error) {
+func (r *run) patientNumber(e *entry, rowID int64, ids []Identifier, current *access.Patient) (string, error) {
 	number := ""
 	for _, id := range ids {
 		if hasIdentifierType(id, "MR") && strings.TrimSpace(id.Value) != "" {
@@ -381,10 +381,10 @@ func (r *run) patientNumber(e *entry, ids []Identifier, current *access.Patient)
 		number = identifierValue(ids, SystemPatientNumber)
 	}
 	if number != "" {
-		if owner, ok, err := r.numberOwner(number); err != nil {
+		if owner, ownerFHIR, ok, err := r.numberOwner(number); err != nil {
 			return "", err
-		} else if ok && owner != e.id {
-			return "", reject("patient number %s already belongs to another patient (Patient/%s)", number, owner)
+		} else if ok && owner != rowID {
+			return "", reject("patient number %s already belongs to another patient (Patient/%s)", number, ownerFHIR)
 		}
 		return number, nil
 	}
@@ -394,25 +394,26 @@ func (r *run) patientNumber(e *entry, ids []Identifier, current *access.Patient)
 	for attempt := 0; ; attempt++ {
 		sum := sha256.Sum256([]byte(fmt.Sprintf("zorgverlenersportaal patient number\x00Patient/%s\x00%d", e.id, attempt)))
 		candidate := fmt.Sprintf("F%07d", binary.BigEndian.Uint32(sum[:4])%10000000)
-		owner, ok, err := r.numberOwner(candidate)
+		_, _, ok, err := r.numberOwner(candidate)
 		if err != nil {
 			return "", err
 		}
-		if !ok || owner == e.id {
+		if !ok {
 			return candidate, nil
 		}
 	}
 }
 
-func (r *run) numberOwner(number string) (string, bool, error) {
-	_, fhirID, err := r.tx.PatientIDByNumber(number)
+// numberOwner returns the row and FHIR id of the patient holding a hospital patient number, if any.
+func (r *run) numberOwner(number string) (int64, string, bool, error) {
+	id, fhirID, err := r.tx.PatientIDByNumber(number)
 	if errors.Is(err, store.ErrNotFound) {
-		return "", false, nil
+		return 0, "", false, nil
 	}
 	if err != nil {
-		return "", false, err
+		return 0, "", false, err
 	}
-	return fhirID, true, nil
+	return id, fhirID, true, nil
 }
 
 // officialName picks the name to use: the official one, else the first.

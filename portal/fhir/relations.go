@@ -58,10 +58,28 @@ func (r *run) holder(ref *Reference, field string) (party, error) {
 	case h.typ == "Organization" && validURA(h.ura):
 		return h, nil
 	case h.typ == "Practitioner":
-		return party{}, reject("%s %s has no AGB code (%s), so it cannot hold a treatment relationship", field, t.typ+"/"+t.id, SystemAGB)
+		return party{}, &noHolderError{fmt.Sprintf("%s %s has no AGB code (%s), so it cannot hold a treatment relationship", field, t.typ+"/"+t.id, SystemAGB)}
 	default:
-		return party{}, reject("%s %s has no URA (%s), so it cannot hold a treatment relationship", field, t.typ+"/"+t.id, SystemURA)
+		return party{}, &noHolderError{fmt.Sprintf("%s %s has no URA (%s), so it cannot hold a treatment relationship", field, t.typ+"/"+t.id, SystemURA)}
 	}
+}
+
+// noHolderError means a reference resolves to a practitioner without AGB code or an organisation without
+// URA. Where the portal's import profile asks for a holder (a CareTeam role, an EpisodeOfCare type) that
+// is wrong data and rejects the resource; a Patient.generalPractitioner, which any FHIR sender fills, it
+// only leaves without a relationship.
+type noHolderError struct{ reason string }
+
+func (e *noHolderError) Error() string { return e.reason }
+
+// requiredHolder is holder for the relationships the import profile declares: no holder is wrong data.
+func (r *run) requiredHolder(ref *Reference, field string) (party, error) {
+	h, err := r.holder(ref, field)
+	var nh *noHolderError
+	if errors.As(err, &nh) {
+		return party{}, reject("%s", nh.reason)
+	}
+	return h, err
 }
 
 func holderKey(h party) string {
@@ -169,7 +187,8 @@ func (r *run) writeRelationships(prefix string, rels []access.Relationship, endR
 }
 
 // generalPractitioners turns Patient.generalPractitioner into registered-GP relationships. A GP reference
-// that cannot hold a relationship (no AGB or URA: US sample data) is listed as rejected, the patient stays.
+// that cannot hold a relationship (no AGB or URA: US sample data) is counted as skipped, a wrong one (an AGB
+// code that is not 8 digits) is listed as rejected; the patient stays either way.
 func (r *run) generalPractitioners(e *entry, p *Patient, pat access.Patient) error {
 	prefix := "Patient/" + e.id + "|generalPractitioner|"
 	var rels []access.Relationship
@@ -177,6 +196,15 @@ func (r *run) generalPractitioners(e *entry, p *Patient, pat access.Patient) err
 		field := fmt.Sprintf("generalPractitioner[%d]", i)
 		h, err := r.holder(&p.GeneralPractitioner[i], field)
 		var re *rejectError
+		var nh *noHolderError
+		if errors.As(err, &nh) {
+			// Not wrong: a GP known to the sender without AGB code or URA. The patient stays; no relationship.
+			if r.res.Skipped == nil {
+				r.res.Skipped = map[string]int{}
+			}
+			r.res.Skipped["Patient.generalPractitioner without AGB code or URA: no relationship made"]++
+			continue
+		}
 		if errors.As(err, &re) {
 			r.res.Rejected = append(r.res.Rejected, Rejection{Resource: e.name() + " " + field, Reason: "no relationship made: " + re.reason})
 			continue
@@ -233,13 +261,13 @@ func (r *run) importCareTeam(e *entry) (bool, error) {
 			if !ok {
 				return false, reject("participant[%d]: %q is not a relationship kind of %s", i, code, SystemRelationshipKind)
 			}
-			h, err := r.holder(part.Member, fmt.Sprintf("participant[%d].member", i))
+			h, err := r.requiredHolder(part.Member, fmt.Sprintf("participant[%d].member", i))
 			if err != nil {
 				return false, err
 			}
 			spec := relationshipSpec{kind: kind, holder: h, reason: reason, sourceRef: prefix + string(kind) + "|" + holderKey(h)}
 			if part.OnBehalfOf != nil {
-				m, err := r.holder(part.OnBehalfOf, fmt.Sprintf("participant[%d].onBehalfOf", i))
+				m, err := r.requiredHolder(part.OnBehalfOf, fmt.Sprintf("participant[%d].onBehalfOf", i))
 				if err != nil {
 					return false, err
 				}
@@ -261,8 +289,11 @@ func (r *run) importCareTeam(e *entry) (bool, error) {
 			}
 			rels = append(rels, rel)
 		}
-		if len(rels) == 0 {
-			return false, reject("no participant has a role from %s, so the CareTeam carries no treatment relationship", SystemRelationshipKind)
+		if len(rels) == 0 && !found {
+			// An ordinary care team (nl-core-CareTeam) without the portal's roles is not wrong data; it
+			// just gives no provider outside the hospital a relationship. One imported before with roles
+			// goes on below, so that the relationships it made end.
+			return false, skip("CareTeam without a participant role from %s carries no treatment relationship", SystemRelationshipKind)
 		}
 	case "suspended", "inactive", "entered-in-error":
 		// Every relationship this CareTeam made before ends.
@@ -285,6 +316,10 @@ func (r *run) importEpisodeOfCare(e *entry) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	_, found, err := r.existing(e)
+	if err != nil {
+		return false, err
+	}
 	code := ""
 	for i := range ep.Type {
 		if c := firstCode(&ep.Type[i], SystemRelationshipKind); c != "" {
@@ -292,30 +327,32 @@ func (r *run) importEpisodeOfCare(e *entry) (bool, error) {
 			break
 		}
 	}
-	if code == "" {
-		return false, reject("EpisodeOfCare.type has no code from %s, so it carries no treatment relationship", SystemRelationshipKind)
+	if code == "" && !found {
+		// An episode of the hospital's own care (nl-core-EpisodeOfCare) is not wrong data; it just holds
+		// no relationship for a provider outside the hospital.
+		return false, skip("EpisodeOfCare without a type from %s carries no treatment relationship", SystemRelationshipKind)
 	}
 	kind, ok := relationshipKinds[code]
-	if !ok {
+	if !ok && code != "" {
 		return false, reject("%q is not a relationship kind of %s", code, SystemRelationshipKind)
 	}
 	if kind == access.Covering {
 		return false, reject("a covering relationship needs the mandating practice; send it as a CareTeam participant with onBehalfOf")
 	}
-	_, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
 	prefix := "EpisodeOfCare/" + e.id + "|"
 	var rels []access.Relationship
 	switch ep.Status {
 	case "planned", "waitlist", "active", "onhold", "":
+		if code == "" {
+			// Imported before with a kind, now without: the relationship it made ends below.
+			break
+		}
 		var h party
 		switch {
 		case ep.CareManager != nil:
-			h, err = r.holder(ep.CareManager, "careManager")
+			h, err = r.requiredHolder(ep.CareManager, "careManager")
 		case ep.ManagingOrganization != nil:
-			h, err = r.holder(ep.ManagingOrganization, "managingOrganization")
+			h, err = r.requiredHolder(ep.ManagingOrganization, "managingOrganization")
 		default:
 			err = reject("an EpisodeOfCare needs a careManager (AGB) or managingOrganization (URA) to hold the relationship")
 		}
@@ -338,7 +375,11 @@ func (r *run) importEpisodeOfCare(e *entry) (bool, error) {
 	default:
 		return false, reject("EpisodeOfCare status %q is not known", ep.Status)
 	}
-	if err := r.writeRelationships(prefix, rels, "EpisodeOfCare "+e.id+" ended (status "+ep.Status+")"); err != nil {
+	endReason := "EpisodeOfCare " + e.id + " ended (status " + ep.Status + ")"
+	if code == "" {
+		endReason = "EpisodeOfCare " + e.id + " no longer carries a relationship kind"
+	}
+	if err := r.writeRelationships(prefix, rels, endReason); err != nil {
 		return false, err
 	}
 	return !found, r.record(e, store.TargetRelationships, 0, found, "", nil)

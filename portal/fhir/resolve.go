@@ -250,7 +250,7 @@ func (r *run) require(ref *Reference, field string, types ...string) (target, er
 	if t.entry != nil {
 		switch t.entry.state {
 		case stateRejected:
-			return t, reject("%s %s was rejected (see there)", field, t.entry.name())
+			return t, reject("%s %s was rejected: %s", field, t.entry.name(), t.entry.reason)
 		case stateSkipped:
 			return t, reject("%s %s was skipped", field, t.entry.name())
 		case statePending:

@@ -99,6 +99,11 @@ type run struct {
 	patients map[int64]access.Patient
 	touched  map[int64]bool
 	dates    map[*entry]string
+	// reserved are the BSNs the Patients of this bundle (and of the other files of the run) bring; a
+	// synthetic BSN is never drawn from them.
+	reserved map[string]bool
+	// renumbered are the synthetic patients that gave up their number to a real patient in this bundle.
+	renumbered []Renumbering
 }
 
 // Errors of one resource, returned by the per-type import functions.
@@ -119,12 +124,15 @@ func reject(format string, args ...any) error { return &rejectError{fmt.Sprintf(
 func broken(format string, args ...any) error { return &brokenError{fmt.Sprintf(format, args...)} }
 func skip(format string, args ...any) error   { return &skipError{fmt.Sprintf(format, args...)} }
 
-func newRun(im *Importer, tx *store.ImportTx, b *Bundle, res *Result, now time.Time) (*run, error) {
+func newRun(im *Importer, tx *store.ImportTx, b *Bundle, res *Result, now time.Time, reserved map[string]bool) (*run, error) {
 	r := &run{
 		im: im, tx: tx, res: res, now: now,
 		byURL: map[string]*entry{}, byTypeID: map[string]*entry{},
 		parties: map[string]party{}, resolved: map[string]target{}, patients: map[int64]access.Patient{}, touched: map[int64]bool{},
-		dates: map[*entry]string{},
+		dates: map[*entry]string{}, reserved: map[string]bool{},
+	}
+	for bsn := range reserved {
+		r.reserved[bsn] = true
 	}
 	for i, be := range b.Entry {
 		e := &entry{index: i, fullURL: strings.TrimSpace(be.FullURL), raw: be.Resource}
@@ -162,6 +170,11 @@ func newRun(im *Importer, tx *store.ImportTx, b *Bundle, res *Result, now time.T
 		}
 		if e.typ == "Consent" {
 			r.dates[e] = h.DateTime
+		}
+		if e.typ == "Patient" {
+			if bsn := identifierValue(h.Identifier, SystemBSN); bsn != "" {
+				r.reserved[bsn] = true
+			}
 		}
 		r.entries = append(r.entries, e)
 	}
@@ -226,8 +239,15 @@ func (r *run) importAll() error {
 	if len(r.broken) > 0 {
 		return fmt.Errorf("%w: %s", ErrBrokenReference, strings.Join(r.broken, "; "))
 	}
+	r.res.Renumbered = r.renumbered
 	for id := range r.touched {
-		p := r.patients[id]
+		p, ok := r.patients[id]
+		if !ok {
+			var err error
+			if p, err = r.tx.PatientInTx(id); err != nil {
+				return err
+			}
+		}
 		r.res.patients = append(r.res.patients, patientKey{bsn: p.BSN, number: p.PatientNumber})
 	}
 	sort.Slice(r.res.patients, func(i, j int) bool { return r.res.patients[i].number < r.res.patients[j].number })
@@ -253,11 +273,19 @@ func (r *run) importEntry(e *entry) error {
 		return nil
 	}
 	var created bool
+	renumbered := len(r.renumbered)
 	err := r.tx.Attempt(func() error {
 		var err error
 		created, err = r.dispatch(e)
 		return err
 	})
+	if err != nil {
+		// The savepoint undid the renumberings this resource made: forget them too.
+		for _, rn := range r.renumbered[renumbered:] {
+			delete(r.patients, rn.patientID)
+		}
+		r.renumbered = r.renumbered[:renumbered]
+	}
 	var re *rejectError
 	var be *brokenError
 	var se *skipError

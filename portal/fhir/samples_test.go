@@ -35,6 +35,15 @@ func expectFromBundle(t *testing.T, path string) (expected, []string, []string) 
 	}
 	var ex expected
 	var practitionerIDs, organisationIDs []string
+	// A report is listed only with something to show: a conclusion, a presented form, or a laboratory
+	// result (a death certificate whose only result is an exam observation is not).
+	laboratory := map[string]bool{}
+	for _, e := range b.Entry {
+		r := e.Resource
+		if r["resourceType"] == "Observation" && strings.Contains(string(must(json.Marshal(r["category"]))), `"laboratory"`) {
+			laboratory[r["id"].(string)] = true
+		}
+	}
 	for _, e := range b.Entry {
 		r := e.Resource
 		switch r["resourceType"] {
@@ -83,7 +92,15 @@ func expectFromBundle(t *testing.T, path string) (expected, []string, []string) 
 		case "Procedure":
 			ex.procs++
 		case "DiagnosticReport":
-			ex.reports++
+			shows := r["conclusion"] != nil || r["presentedForm"] != nil
+			results, _ := r["result"].([]any)
+			for _, res := range results {
+				reference, _ := res.(map[string]any)["reference"].(string)
+				shows = shows || laboratory[strings.TrimPrefix(reference, "urn:uuid:")]
+			}
+			if shows {
+				ex.reports++
+			}
 		}
 	}
 	return ex, practitionerIDs, organisationIDs

@@ -222,10 +222,22 @@ func (s *Store) Reports(ctx context.Context, patientID int64, kinds ...dossier.R
 	if err != nil {
 		return nil, err
 	}
-	for i := range out {
-		out[i].Attachments = infos[out[i].ID]
+	kept := out[:0]
+	for _, r := range out {
+		r.Attachments = infos[r.ID]
+		if !reportShowsSomething(r) {
+			continue
+		}
+		kept = append(kept, r)
 	}
-	return out, nil
+	return kept, nil
+}
+
+// reportShowsSomething says whether a report has content to show: a conclusion or an attachment, or, for a
+// laboratory panel, its results on the lab tab. A report without (a questionnaire whose answers the portal
+// does not show, kept from an import before the importer skipped those) would be an empty document.
+func reportShowsSomething(r dossier.Report) bool {
+	return r.Kind == dossier.ReportLaboratory || r.Conclusion != "" || len(r.Attachments) > 0
 }
 
 // Report returns one report of a patient with its attachments (without content); ErrNotFound when the
@@ -380,7 +392,8 @@ func (s *Store) DossierCounts(ctx context.Context, patientID int64) (map[access.
 		       (SELECT count(*) FROM allergies WHERE patient_id = ?1) AS allergies,
 		       (SELECT count(*) FROM medications WHERE patient_id = ?1) AS medication,
 		       (SELECT count(*) FROM lab_results WHERE patient_id = ?1) AS lab,
-		       (SELECT count(*) FROM reports WHERE patient_id = ?1 AND kind <> 'laboratory') AS reports,
+		       (SELECT count(*) FROM reports r WHERE r.patient_id = ?1 AND r.kind <> 'laboratory'
+		            AND (r.conclusion <> '' OR EXISTS (SELECT 1 FROM attachments a WHERE a.report_id = r.id))) AS reports,
 		       (SELECT count(*) FROM letters WHERE patient_id = ?1) AS letters,
 		       (SELECT count(*) FROM imaging_studies WHERE patient_id = ?1) AS imaging`, patientID)
 	if err != nil {
