@@ -145,6 +145,9 @@ type EmergencyConfig struct {
 	Duration Duration `json:"duration"`
 	// MinReasonLength is the least number of characters of the stated reason.
 	MinReasonLength int `json:"min_reason_length"`
+	// MaxPerDay is how many emergencies one provider may open in any 24 hours; beyond it the procedure
+	// is refused with a page that says so, and the provider asks the hospital for a relationship.
+	MaxPerDay int `json:"max_per_day"`
 }
 
 // DataCategories lists the data categories the role scope may name, in the order of the dossier tabs.
@@ -332,6 +335,7 @@ func defaultAccess() AccessConfig {
 			Enabled:         true,
 			Duration:        Duration{Duration: 24 * time.Hour},
 			MinReasonLength: 20,
+			MaxPerDay:       3,
 		},
 	}
 }

@@ -197,6 +197,9 @@ func (a AccessConfig) validate(bad func(key, format string, args ...any)) {
 	if n := a.Emergency.MinReasonLength; n < 10 || n > 500 {
 		bad("access.emergency.min_reason_length", "must be from 10 to 500 characters, not %d", n)
 	}
+	if n := a.Emergency.MaxPerDay; n < 1 || n > 50 {
+		bad("access.emergency.max_per_day", "must be a number of emergencies from 1 to 50 per provider per 24 hours, not %d", n)
+	}
 }
 
 // validate checks the request limits; bad reports a problem under its key. The bounds keep an operator

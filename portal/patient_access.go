@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -40,9 +41,13 @@ type accessPage struct {
 type emergencyForm struct {
 	BSN       string
 	BirthDate string
+	Category  string
 	Reason    string
-	Errors    fieldErrors
-	Rule      access.Reason
+	// AckPrior is the provider's confirmation that they know their own relationship ended or has not
+	// started (asked only when there is one).
+	AckPrior bool
+	Errors   fieldErrors
+	Rule     access.Reason
 }
 
 // showPatientAccess shows the provider's access to a patient per data category, with the basis and its
@@ -79,8 +84,12 @@ func (s *Server) accessPage(c echo.Context, facts access.PatientFacts, form emer
 	ctx := c.Request().Context()
 	now := s.now()
 	who := accessProvider(*prov)
+	check, err := s.emergencyCheck(ctx, who, facts, now)
+	if err != nil {
+		return err
+	}
 	page := accessPage{PatientID: facts.Patient.ID, Decisions: s.policy.DecideAll(who, facts, now), Form: form,
-		Emergency: s.policy.CanRequestEmergency(who, facts, now), Created: c.QueryParam("emergency") == "created"}
+		Emergency: check, Created: c.QueryParam("emergency") == "created"}
 	page.Main = mainDecision(page.Decisions)
 	csrf, _ := c.Get(ctxCSRF).(string)
 	page.EmergencyPart = emergencyPart{PatientID: facts.Patient.ID, Check: page.Emergency, Form: form, CSRF: csrf}
@@ -119,6 +128,38 @@ func (s *Server) accessPage(c echo.Context, facts access.PatientFacts, form emer
 		return err
 	}
 	return s.views.render(c, status, "patient_access", s.page(c, "access.title", page))
+}
+
+// emergencyCheck is whether the emergency procedure is open to the provider for this patient, the daily
+// cap included: a provider who reached it is told so before typing a reason.
+func (s *Server) emergencyCheck(ctx context.Context, who access.Provider, facts access.PatientFacts, now time.Time) (access.EmergencyCheck, error) {
+	check := s.policy.CanRequestEmergency(who, facts, now)
+	if !check.Allowed {
+		return check, nil
+	}
+	recent, err := s.store.RecentEmergencies(ctx, who.AGB, now)
+	if err != nil {
+		return check, err
+	}
+	if err := s.policy.CheckEmergencyCap(recent); err != nil {
+		check.Allowed, check.Reason = false, access.ReasonOf(err)
+	}
+	return check, nil
+}
+
+// emergencyDetail is the access-log detail of an emergency request: the category, the provider's own
+// relationship it stands in for (if any) and the stated reason.
+func emergencyDetail(form emergencyForm, check access.EmergencyCheck) string {
+	var b strings.Builder
+	b.WriteString("category=" + form.Category)
+	if check.Prior != nil {
+		b.WriteString("; prior=" + string(check.PriorState) + " " + string(check.Prior.Kind))
+		if at := check.PriorAt(); at != nil {
+			b.WriteString(" " + at.UTC().Format(time.RFC3339))
+		}
+	}
+	b.WriteString("; reason=" + form.Reason)
+	return b.String()
 }
 
 // mainDecision picks the decision that explains the whole page.
@@ -171,7 +212,8 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	}
 	now := s.now()
 	who := accessProvider(*prov)
-	form := emergencyForm{BSN: formValue(c, "bsn"), BirthDate: formValue(c, "birth_date"), Reason: formValue(c, "reason"), Errors: fieldErrors{}}
+	form := emergencyForm{BSN: formValue(c, "bsn"), BirthDate: formValue(c, "birth_date"), Category: formValue(c, "category"),
+		Reason: formValue(c, "reason"), AckPrior: formValue(c, "ack_prior") == "1", Errors: fieldErrors{}}
 	birth, ok := parseDay(form.BirthDate)
 	if !access.ValidBSN(form.BSN) {
 		form.Errors["bsn"] = "access.emergency.error.bsn"
@@ -185,10 +227,16 @@ func (s *Server) requestEmergency(c echo.Context) error {
 		form.Errors["bsn"] = "access.emergency.error.mismatch"
 		form.Errors["birth_date"] = "access.emergency.error.mismatch"
 	}
-	if err := s.policy.CheckEmergencyReason(form.Reason); err != nil {
-		form.Errors["reason"] = "access.emergency.error.reason"
+	if !access.EmergencyCategory(form.Category).Valid() {
+		form.Errors["category"] = "access.emergency.error.category"
+	}
+	if problem := s.policy.CheckEmergencyText(form.Reason); problem != access.ReasonProblemNone {
+		form.Errors["reason"] = "access.emergency.error.reason_" + string(problem)
 	}
 	check := s.policy.CanRequestEmergency(who, facts, now)
+	if check.Prior != nil && !form.AckPrior {
+		form.Errors["ack_prior"] = "access.emergency.error.ack_prior"
+	}
 	basis := access.Basis{Consent: check.Consent, ConsentState: check.ConsentState, Emergency: true}
 	record := audit.Record{
 		Event:         audit.EventEmergencyAccess,
@@ -199,7 +247,7 @@ func (s *Server) requestEmergency(c echo.Context) error {
 		Basis:         basis.String(),
 		Emergency:     true,
 		Source:        s.auditSource(c, prov.Fingerprint),
-		Detail:        form.Reason,
+		Detail:        emergencyDetail(form, check),
 	}
 	refuse := func(reason access.Reason, status int) error {
 		form.Rule = reason
@@ -215,13 +263,25 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	}
 	if form.Errors.Any() {
 		reason := access.ReasonEmergencyPatientMismatch
-		if form.Errors["reason"] != "" {
+		switch {
+		case form.Errors["bsn"] != "" || form.Errors["birth_date"] != "":
+		case form.Errors["category"] != "":
+			reason = access.ReasonEmergencyCategory
+		case form.Errors["reason"] != "":
 			reason = access.ReasonEmergencyReasonTooShort
+		default:
+			reason = access.ReasonEmergencyPriorNotAcknowledged
 		}
 		return refuse(reason, http.StatusUnprocessableEntity)
 	}
-	_, err = s.store.CreateEmergencyRelationship(ctx, s.policy, who, id, form.Reason, now, s.audit.Entry(record))
-	if reason := access.ReasonOf(err); reason != "" {
+	req := access.EmergencyRequest{Category: access.EmergencyCategory(form.Category), Reason: form.Reason, AcknowledgedPrior: form.AckPrior}
+	_, err = s.store.CreateEmergencyRelationship(ctx, s.policy, who, id, req, now, s.audit.Entry(record))
+	switch reason := access.ReasonOf(err); reason {
+	case "":
+	case access.ReasonEmergencyCapReached:
+		s.logger.Warn("emergency procedure refused: daily cap reached", "uzi", prov.UZINumber, "agb", who.AGB, "max_per_day", s.cfg.Access.Emergency.MaxPerDay)
+		return refuse(reason, http.StatusTooManyRequests)
+	default:
 		return refuse(reason, http.StatusForbidden)
 	}
 	if err != nil {
