@@ -120,6 +120,18 @@ func (c Config) Validate() error {
 	if c.Audit.RetentionYears < 1 || c.Audit.RetentionYears > 100 {
 		bad("audit.retention_years", "must be a number of years from 1 to 100 (the database never purges records younger than a year), not %d", c.Audit.RetentionYears)
 	}
+	for key, file := range map[string]string{"audit.checkpoint_file": c.Audit.CheckpointFile,
+		"audit.checkpoint_key_file": c.Audit.CheckpointKeyFile, "audit.checkpoint_public_key_file": c.Audit.CheckpointPublicKeyFile} {
+		if strings.TrimSpace(file) == "" {
+			bad(key, "must name a file outside the database")
+		}
+	}
+	if c.Audit.CheckpointFile != "" && c.Path(c.Audit.CheckpointFile) == c.Path(c.Database) {
+		bad("audit.checkpoint_file", "must not be the database: the checkpoints witness the database from outside")
+	}
+	if d := c.Audit.CheckpointInterval.Duration; d < time.Minute || d > 24*time.Hour {
+		bad("audit.checkpoint_interval", "must be from 1m to 24h: records written after the last checkpoint can be cut off unseen")
+	}
 	if !c.Ops.Disabled() {
 		if err := checkHostPort(c.Ops.Addr); err != nil {
 			bad("ops.addr", "%v (or empty to switch the operations listener off)", err)
