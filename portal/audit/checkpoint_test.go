@@ -220,3 +220,34 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestCheckpointOnlyWhenTheHeadMoved: the running portal's interval writes a checkpoint only when the log
+// grew since the last one, so an idle portal does not fill the file, and every checkpoint is signed.
+func TestCheckpointOnlyWhenTheHeadMoved(t *testing.T) {
+	st, _ := openStore(t)
+	dir := t.TempDir()
+	key, err := audit.LoadOrCreateCheckpointKey(filepath.Join(dir, "cp.key"), filepath.Join(dir, "cp.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cps := &audit.Checkpointer{Store: st, Key: key, File: filepath.Join(dir, "checkpoints.jsonl")}
+	log := newLog(t, st, nil)
+	steps := []struct {
+		append bool
+		wrote  bool
+	}{{false, true}, {false, false}, {true, true}, {false, false}, {true, true}}
+	for i, step := range steps {
+		if step.append {
+			if err := log.Append(t.Context(), gp.Login()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if wrote, err := cps.WriteIfMoved(t.Context()); err != nil || wrote != step.wrote {
+			t.Fatalf("step %d: wrote %v (%v), want %v", i, wrote, err, step.wrote)
+		}
+	}
+	rep, err := verifyWith(t, st, cps.File, key.Public().(ed25519.PublicKey))
+	if err != nil || rep.Lines != 3 || rep.Checked != 3 || rep.Newest.LastID != 2 {
+		t.Fatalf("checkpoints: %+v %v", rep, err)
+	}
+}
