@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -141,10 +142,25 @@ func (s *Server) emergencyCheck(ctx context.Context, who access.Provider, facts 
 	if err != nil {
 		return check, err
 	}
-	if err := s.policy.CheckEmergencyCap(recent); err != nil {
+	if err := s.policy.CheckEmergencyCap(len(recent)); err != nil {
 		check.Allowed, check.Reason = false, access.ReasonOf(err)
 	}
 	return check, nil
+}
+
+// emergencyRetryAfter is how many seconds until the provider may open an emergency again: until enough
+// of their emergencies of the last 24 hours have aged out to leave a place under the cap.
+func (s *Server) emergencyRetryAfter(ctx context.Context, agb string, now time.Time) (int, error) {
+	recent, err := s.store.RecentEmergencies(ctx, agb, now)
+	if err != nil {
+		return 0, err
+	}
+	over := len(recent) - s.policy.Emergency.MaxPerDay
+	if over < 0 {
+		return 1, nil
+	}
+	wait := recent[over].Add(24 * time.Hour).Sub(now)
+	return max(1, int(wait.Seconds()+0.999)), nil
 }
 
 // emergencyDetail is the access-log detail of an emergency request: the category, the provider's own
@@ -280,6 +296,9 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	case "":
 	case access.ReasonEmergencyCapReached:
 		s.logger.Warn("emergency procedure refused: daily cap reached", "uzi", prov.UZINumber, "agb", who.AGB, "max_per_day", s.cfg.Access.Emergency.MaxPerDay)
+		if retry, rerr := s.emergencyRetryAfter(ctx, who.AGB, now); rerr == nil {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(retry))
+		}
 		return refuse(reason, http.StatusTooManyRequests)
 	default:
 		return refuse(reason, http.StatusForbidden)

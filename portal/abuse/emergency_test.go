@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -133,6 +134,9 @@ func TestEmergencyAbuse(t *testing.T) {
 				before := lastRecordID(t, env)
 				resp := request(t, gp, next, url.Values{"category": {"out-of-hours"}, "reason": {reason}})
 				want(t, "emergency past the cap", resp, http.StatusTooManyRequests)
+				if ra, err := strconv.Atoi(resp.Header.Get("Retry-After")); err != nil || ra < 1 || ra > 24*3600 {
+					t.Errorf("the refusal does not say when to try again: Retry-After %q", resp.Header.Get("Retry-After"))
+				}
 				if !strings.Contains(resp.Body, "het maximale aantal noodtoegangen") {
 					t.Errorf("the refusal does not say the cap was reached:\n%s", excerpt(resp.Body, "emergency-heading"))
 				}

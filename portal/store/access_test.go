@@ -325,8 +325,8 @@ func TestEmergencyCapAndPriorRelationship(t *testing.T) {
 	if _, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, patients[1].ID, req, now.Add(time.Hour), f.entry(audit.EventEmergencyAccess)); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := f.st.RecentEmergencies(f.ctx, specialist.AGB, now.Add(2*time.Hour)); err != nil || n != 2 {
-		t.Fatalf("recent emergencies %d, %v", n, err)
+	if recent, err := f.st.RecentEmergencies(f.ctx, specialist.AGB, now.Add(2*time.Hour)); err != nil || len(recent) != 2 || !recent[0].Equal(now) || !recent[1].Equal(now.Add(time.Hour)) {
+		t.Fatalf("recent emergencies %v, %v", recent, err)
 	}
 	before := len(f.records(t))
 	if _, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, patients[2].ID, req, now.Add(2*time.Hour), f.entry(audit.EventEmergencyAccess)); access.ReasonOf(err) != access.ReasonEmergencyCapReached {

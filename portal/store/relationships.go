@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -343,7 +344,7 @@ func (s *Store) CreateEmergencyRelationship(ctx context.Context, pol access.Poli
 			return err
 		}
 		var details access.EmergencyDetails
-		if r, details, err = pol.EmergencyRelationship(who, f, req, recent, now); err != nil {
+		if r, details, err = pol.EmergencyRelationship(who, f, req, len(recent), now); err != nil {
 			return err
 		}
 		if r.ID, err = insertRelationship(ctx, tx, &r); err != nil {
@@ -365,17 +366,17 @@ func (s *Store) CreateEmergencyRelationship(ctx context.Context, pol access.Poli
 	return s.Relationship(ctx, r.ID)
 }
 
-// RecentEmergencies is the number of emergency relationships the provider (AGB code) opened in the 24
-// hours before now: what the daily cap counts. The form uses it to say so before anything is typed.
-func (s *Store) RecentEmergencies(ctx context.Context, agb string, now time.Time) (int, error) {
+// RecentEmergencies returns when the provider (AGB code) opened each emergency relationship of the 24
+// hours before now, oldest first: what the daily cap counts, and when a place is free again.
+func (s *Store) RecentEmergencies(ctx context.Context, agb string, now time.Time) ([]time.Time, error) {
 	return recentEmergencies(ctx, s.read, agb, now)
 }
 
-// recentEmergencies counts in Go over the provider's newest emergencies (the cap is at most 50, so the
+// recentEmergencies filters in Go over the provider's newest emergencies (the cap is at most 50, so the
 // last 100 always hold every one of the last 24 hours): the stored times do not compare as text.
-func recentEmergencies(ctx context.Context, q sqlx.QueryerContext, agb string, now time.Time) (int, error) {
+func recentEmergencies(ctx context.Context, q sqlx.QueryerContext, agb string, now time.Time) ([]time.Time, error) {
 	if agb == "" {
-		return 0, nil
+		return nil, nil
 	}
 	var created []time.Time
 	if err := sqlx.SelectContext(ctx, q, &created, `
@@ -384,15 +385,16 @@ func recentEmergencies(ctx context.Context, q sqlx.QueryerContext, agb string, n
 		WHERE kind = 'emergency' AND holder_agb = ?
 		ORDER BY id DESC
 		LIMIT 100`, agb); err != nil {
-		return 0, fmt.Errorf("store: recent emergencies: %w", err)
+		return nil, fmt.Errorf("store: recent emergencies: %w", err)
 	}
-	n := 0
+	var recent []time.Time
 	for _, at := range created {
 		if at.After(now.Add(-24 * time.Hour)) {
-			n++
+			recent = append(recent, at)
 		}
 	}
-	return n, nil
+	slices.SortFunc(recent, time.Time.Compare)
+	return recent, nil
 }
 
 // EmergencyAccesses lists uses of the emergency procedure for the hospital's review, newest first: only
