@@ -445,8 +445,14 @@ func TestAnExpiredInvitationNoLongerOpensThePatient(t *testing.T) {
 	if resp.Status != http.StatusSeeOther {
 		t.Fatalf("end: %d\n%s", resp.Status, resp.Body)
 	}
-	if resp := specialist.Get(t, path); resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, "is beëindigd") {
+	resp = specialist.Get(t, path)
+	if resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, "is beëindigd") {
 		t.Fatalf("after ending: %d\n%s", resp.Status, resp.Body)
+	}
+	// The emergency form names the ended relationship, with the day it ended.
+	today := time.Now().In(access.Amsterdam)
+	if want := fmt.Sprintf("is beëindigd op %d %s %d", today.Day(), months[today.Month()-1], today.Year()); !strings.Contains(resp.Body, want) {
+		t.Errorf("the emergency form does not say %q", want)
 	}
 }
 
