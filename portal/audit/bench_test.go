@@ -136,7 +136,7 @@ func BenchmarkAppendToLargeLog(b *testing.B) {
 // append and sync the line), checking the guard triggers, and verifying a file of 1,000 checkpoints
 // against the log (one record read per checkpoint).
 //
-//	go test -run '^$' -bench Checkpoint -benchtime 50x ./portal/audit/
+//	go test -run '^$' -bench Checkpoint -benchtime 200x ./portal/audit/
 func BenchmarkCheckpoint(b *testing.B) {
 	st, _ := openStore(b)
 	dir := b.TempDir()
