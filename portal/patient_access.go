@@ -167,7 +167,11 @@ func (s *Server) emergencyRetryAfter(ctx context.Context, agb string, now time.T
 // relationship it stands in for (if any) and the stated reason.
 func emergencyDetail(form emergencyForm, check access.EmergencyCheck) string {
 	var b strings.Builder
-	b.WriteString("category=" + form.Category)
+	category := form.Category
+	if !access.EmergencyCategory(category).Valid() {
+		category = "(none of the list)" // what the form sent is the attacker's, and not worth a log line
+	}
+	b.WriteString("category=" + category)
 	if check.Prior != nil {
 		b.WriteString("; prior=" + string(check.PriorState) + " " + string(check.Prior.Kind))
 		if at := check.PriorAt(); at != nil {
