@@ -123,10 +123,14 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	case errors.As(err, &ce):
 		fmt.Fprintf(env.Stdout, "BROKEN at record %d (%s): %s\n", ce.ID, ce.Problem, ce.Detail)
 		failed = append(failed, fmt.Sprintf("record %d: %s", ce.ID, ce.Problem))
-	case errors.As(err, &ge):
-		for _, g := range ge.Guards {
-			fmt.Fprintf(env.Stdout, "GUARD %s: trigger %s on %s: the database no longer refuses changes to the log as it should\n", strings.ToUpper(string(g.State)), g.Name, g.Table)
+		// A broken chain stops the walk, not the other checks: the guards say how it could happen.
+		if gerr := audit.CheckGuards(ctx, st); errors.As(gerr, &ge) {
+			printGuards(env, ge)
+		} else if gerr != nil {
+			return gerr
 		}
+	case errors.As(err, &ge):
+		printGuards(env, ge)
 		failed = append(failed, ge.Error())
 	case err != nil:
 		return err
@@ -160,6 +164,13 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("the access log is not intact: %s", strings.Join(failed, "; "))
 	}
 	return nil
+}
+
+// printGuards prints one line per guard trigger that is missing or changed.
+func printGuards(env *Env, ge *audit.GuardError) {
+	for _, g := range ge.Guards {
+		fmt.Fprintf(env.Stdout, "GUARD %s: trigger %s on %s: the database no longer refuses changes to the log as it should\n", strings.ToUpper(string(g.State)), g.Name, g.Table)
+	}
 }
 
 // runAuditCheckpoint writes one signed checkpoint of the log's head to audit.checkpoint_file (and prints

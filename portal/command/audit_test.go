@@ -119,7 +119,8 @@ func TestAuditVerifyReportAndPurge(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut = runMain(t, nil, "audit", "verify", "--data", dir)
-	if code != 1 || !strings.Contains(out, "BROKEN at record 10 (hash)") || !strings.Contains(errOut, "record 10") {
+	if code != 1 || !strings.Contains(out, "BROKEN at record 10 (hash)") || !strings.Contains(errOut, "record 10") ||
+		!strings.Contains(out, "GUARD MISSING: trigger access_log_no_update on access_log") {
 		t.Fatalf("verify after tampering: exit %d\n%s%s", code, out, errOut)
 	}
 }
