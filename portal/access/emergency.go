@@ -97,16 +97,48 @@ func (p Policy) CanRequestEmergency(who Provider, facts PatientFacts, now time.T
 		ec.Reason = ReasonEmergencyNeedsAGB
 		return ec
 	}
-	rel, _, reason := relationshipFor(who, facts.Relationships, now)
-	if reason == "" {
+	if _, _, reason := relationshipFor(who, facts.Relationships, now); reason == "" {
 		ec.Reason = ReasonRelationshipExists
 		return ec
 	}
-	if rel != nil {
-		ec.Prior, ec.PriorState = rel, rel.StateAt(now)
+	if prior := priorRelationship(who, facts.Relationships, now); prior != nil {
+		ec.Prior, ec.PriorState = prior, prior.StateAt(now)
 	}
 	ec.Allowed = true
 	return ec
+}
+
+// priorRelationship is the provider's own relationship (by AGB code or their organisation's URA) that an
+// emergency would stand in for, when nothing opens the patient: an active one that still does not (a
+// covering practice without mandate), else the one that starts first, else the one that ended or expired
+// last. Earlier emergencies do not count: they are no treatment relationship.
+func priorRelationship(who Provider, rels []Relationship, now time.Time) *Relationship {
+	var active, notYet, over *Relationship
+	for i := range rels {
+		r := &rels[i]
+		if r.Kind == Emergency || !r.HeldBy(who) {
+			continue
+		}
+		switch r.StateAt(now) {
+		case RelationshipActive:
+			active = r
+		case RelationshipNotYetValid:
+			if notYet == nil || r.ValidFrom.Before(notYet.ValidFrom) {
+				notYet = r
+			}
+		default:
+			if over == nil || later(r.EndsAt(), over.EndsAt()) {
+				over = r
+			}
+		}
+	}
+	switch {
+	case active != nil:
+		return active
+	case notYet != nil:
+		return notYet
+	}
+	return over
 }
 
 // CheckEmergencyReason refuses a stated reason that cannot explain anything (the rules of

@@ -133,6 +133,8 @@ func TestEmergencyRequestRules(t *testing.T) {
 	expired.ID = 31
 	future := provHeld(1, Invited, at(5*day), ptr(at(30*day)))
 	future.ID = 32
+	pastEmergency := provHeld(1, Emergency, at(-3*day/2), ptr(at(-day/2)))
+	pastEmergency.ID = 33
 	tests := []struct {
 		name      string
 		rels      []Relationship
@@ -153,6 +155,8 @@ func TestEmergencyRequestRules(t *testing.T) {
 		{"relationship starts later, acknowledged", []Relationship{future}, EmergencyRequest{Category: EmergencyContinuity, Reason: reason, AcknowledgedPrior: true}, 0, "", RelationshipNotYetValid, at(5 * day), 32, Invited},
 		{"two emergencies today: the third is allowed", nil, EmergencyRequest{Category: EmergencyOutOfHours, Reason: reason}, 2, "", "", time.Time{}, 0, ""},
 		{"three emergencies today: the cap", nil, EmergencyRequest{Category: EmergencyOutOfHours, Reason: reason}, 3, ReasonEmergencyCapReached, "", time.Time{}, 0, ""},
+		{"an earlier emergency that ran out is no prior relationship", []Relationship{pastEmergency}, EmergencyRequest{Category: EmergencyOutOfHours, Reason: reason}, 0, "", "", time.Time{}, 0, ""},
+		{"an expired relationship behind a later emergency", []Relationship{expired, pastEmergency}, EmergencyRequest{Category: EmergencyOutOfHours, Reason: reason, AcknowledgedPrior: true}, 0, "", RelationshipExpired, at(-day), 31, Invited},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
