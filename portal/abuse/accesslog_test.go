@@ -144,11 +144,16 @@ func TestAccessLogTampering(t *testing.T) {
 	t.Run("checkpoint at shutdown", func(t *testing.T) {
 		file := filepath.Join(t.TempDir(), "checkpoints.jsonl")
 		var head int64
+		var env *portaltest.Env
 		t.Run("portal", func(t *testing.T) {
-			env := portaltest.Start(t, portaltest.Options{Configure: func(c *config.Config) { c.Audit.CheckpointFile = file }})
+			env = portaltest.Start(t, portaltest.Options{Configure: func(c *config.Config) { c.Audit.CheckpointFile = file }})
 			get(t, env.Client(t, devpki.CardGP), "/")
 			head = lastRecordID(t, env)
 		})
+		// The server log carries the same checkpoint, a second copy outside the database.
+		if logs := env.Logs.String(); !strings.Contains(logs, "access log checkpoint") || !strings.Contains(logs, "sig=") {
+			t.Error("the checkpoint at shutdown is not in the server log")
+		}
 		var cp audit.Checkpoint
 		lines := bytes.Split(bytes.TrimSpace(readFile(t, file)), []byte("\n"))
 		if err := json.Unmarshal(lines[len(lines)-1], &cp); err != nil || cp.LastID < head || cp.Signature == "" {
