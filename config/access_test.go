@@ -37,6 +37,8 @@ func TestAccessDefaultsAndValidation(t *testing.T) {
 		{"zero days", func(a *AccessConfig) { a.RelationshipDays.Invited = 0 }, "access.relationship_days.invited", "days"},
 		{"long emergency", func(a *AccessConfig) { a.Emergency.Duration = Duration{Duration: 30 * 24 * time.Hour} }, "access.emergency.duration", "short-lived"},
 		{"short reason", func(a *AccessConfig) { a.Emergency.MinReasonLength = 2 }, "access.emergency.min_reason_length", "10 to 500"},
+		{"no emergencies at all", func(a *AccessConfig) { a.Emergency.MaxPerDay = 0 }, "access.emergency.max_per_day", "1 to 50"},
+		{"unbounded emergencies", func(a *AccessConfig) { a.Emergency.MaxPerDay = 1000 }, "access.emergency.max_per_day", "1 to 50"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

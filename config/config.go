@@ -149,6 +149,9 @@ type EmergencyConfig struct {
 	Duration Duration `json:"duration"`
 	// MinReasonLength is the least number of characters of the stated reason.
 	MinReasonLength int `json:"min_reason_length"`
+	// MaxPerDay is how many emergencies one provider may open in any 24 hours; beyond it the procedure
+	// is refused with a page that says so, and the provider asks the hospital for a relationship.
+	MaxPerDay int `json:"max_per_day"`
 }
 
 // DataCategories lists the data categories the role scope may name, in the order of the dossier tabs.
@@ -168,6 +171,18 @@ type AuditConfig struct {
 	// least 5 years is the figure commonly cited for access logs; the database itself refuses to purge
 	// any record younger than one year, so values below 1 are refused here too.
 	RetentionYears int `json:"retention_years"`
+	// CheckpointFile receives the signed checkpoints of the log's head, one JSON line each: the witness
+	// outside the database that `audit verify --checkpoints` checks the log against. Ship it (or the
+	// server log, which carries the same lines) to a place the database's administrators cannot change.
+	CheckpointFile string `json:"checkpoint_file"`
+	// CheckpointKeyFile is the Ed25519 key that signs the checkpoints (generated on first run). It never
+	// goes into the database; whoever holds it can forge checkpoints.
+	CheckpointKeyFile string `json:"checkpoint_key_file"`
+	// CheckpointPublicKeyFile is the public half, which verification trusts; keep a copy elsewhere.
+	CheckpointPublicKeyFile string `json:"checkpoint_public_key_file"`
+	// CheckpointInterval is how often the running portal writes a checkpoint while the log grows; it
+	// also writes one at shutdown.
+	CheckpointInterval Duration `json:"checkpoint_interval"`
 }
 
 // OpsConfig places the operations listener: plain HTTP with /healthz and /metrics for a load balancer and
@@ -275,7 +290,11 @@ func Default(dataDir string) Config {
 		},
 		Access: defaultAccess(),
 		Audit: AuditConfig{
-			RetentionYears: 5,
+			RetentionYears:          5,
+			CheckpointFile:          "audit-checkpoints.jsonl",
+			CheckpointKeyFile:       "keys/audit-checkpoint.key",
+			CheckpointPublicKeyFile: "keys/audit-checkpoint.pub",
+			CheckpointInterval:      Duration{Duration: 15 * time.Minute},
 		},
 		Ops: OpsConfig{
 			Addr: "127.0.0.1:9090",
@@ -341,6 +360,7 @@ func defaultAccess() AccessConfig {
 			Enabled:         true,
 			Duration:        Duration{Duration: 24 * time.Hour},
 			MinReasonLength: 20,
+			MaxPerDay:       3,
 		},
 	}
 }

@@ -136,6 +136,18 @@ func (c Config) Validate() error {
 	if c.Audit.RetentionYears < 1 || c.Audit.RetentionYears > 100 {
 		bad("audit.retention_years", "must be a number of years from 1 to 100 (the database never purges records younger than a year), not %d", c.Audit.RetentionYears)
 	}
+	for key, file := range map[string]string{"audit.checkpoint_file": c.Audit.CheckpointFile,
+		"audit.checkpoint_key_file": c.Audit.CheckpointKeyFile, "audit.checkpoint_public_key_file": c.Audit.CheckpointPublicKeyFile} {
+		if strings.TrimSpace(file) == "" {
+			bad(key, "must name a file outside the database")
+		}
+	}
+	if c.Audit.CheckpointFile != "" && c.Path(c.Audit.CheckpointFile) == c.Path(c.Database) {
+		bad("audit.checkpoint_file", "must not be the database: the checkpoints witness the database from outside")
+	}
+	if d := c.Audit.CheckpointInterval.Duration; d < time.Minute || d > 24*time.Hour {
+		bad("audit.checkpoint_interval", "must be from 1m to 24h: records written after the last checkpoint can be cut off unseen")
+	}
 	if !c.Ops.Disabled() {
 		if err := checkHostPort(c.Ops.Addr); err != nil {
 			bad("ops.addr", "%v (or empty to switch the operations listener off)", err)
@@ -212,6 +224,9 @@ func (a AccessConfig) validate(bad func(key, format string, args ...any)) {
 	}
 	if n := a.Emergency.MinReasonLength; n < 10 || n > 500 {
 		bad("access.emergency.min_reason_length", "must be from 10 to 500 characters, not %d", n)
+	}
+	if n := a.Emergency.MaxPerDay; n < 1 || n > 50 {
+		bad("access.emergency.max_per_day", "must be a number of emergencies from 1 to 50 per provider per 24 hours, not %d", n)
 	}
 }
 

@@ -293,7 +293,7 @@ func TestRefusedConsentBlocksEmergencyAccess(t *testing.T) {
 		t.Errorf("the page does not say why the emergency procedure is closed:\n%s", resp.Body)
 	}
 	resp = specialist.Post(t, fmt.Sprintf("/patients/%d/emergency", refusing.ID), url.Values{
-		"bsn": {refusing.BSN}, "birth_date": {"1958-04-12"}, "reason": {reason}})
+		"bsn": {refusing.BSN}, "birth_date": {"1958-04-12"}, "category": {"unable-to-communicate"}, "reason": {reason}})
 	if resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, "Dat geldt ook in een noodsituatie") {
 		t.Fatalf("emergency despite refusal: %d\n%s", resp.Status, resp.Body)
 	}
@@ -322,12 +322,12 @@ func TestRefusedConsentBlocksEmergencyAccess(t *testing.T) {
 		t.Fatalf("bad emergency form: %d\n%s", resp.Status, resp.Body)
 	}
 	resp = specialist.Post(t, fmt.Sprintf("/patients/%d/emergency", consenting.ID), url.Values{
-		"bsn": {consenting.BSN}, "birth_date": {"1958-04-12"}, "reason": {reason}})
+		"bsn": {consenting.BSN}, "birth_date": {"1958-04-12"}, "category": {"unable-to-communicate"}, "reason": {reason}})
 	if resp.Status != http.StatusSeeOther {
 		t.Fatalf("emergency: %d\n%s", resp.Status, resp.Body)
 	}
 	created := lastRecord(t, w.env)
-	if created.Event != "emergency_access" || created.Outcome != "success" || !created.Emergency || created.Detail != reason || created.PatientBSN != consenting.BSN {
+	if created.Event != "emergency_access" || created.Outcome != "success" || !created.Emergency || created.Detail != "category=unable-to-communicate; reason="+reason || created.PatientBSN != consenting.BSN {
 		t.Errorf("emergency log record %+v", created)
 	}
 	if want := fmt.Sprintf("/patients/%d?emergency=created", consenting.ID); resp.Header.Get("Location") != want {
@@ -406,6 +406,15 @@ func TestAnExpiredInvitationNoLongerOpensThePatient(t *testing.T) {
 	if !strings.Contains(resp.Body, fmt.Sprintf(`action="/patients/%d/emergency"`, p.ID)) {
 		t.Error("with consent and an expired relationship the emergency procedure should be offered")
 	}
+	// It does not silently stand in for the expired invitation: the form says when it expired and asks
+	// the provider to acknowledge it.
+	// The invitation held through its last day, so it expired at 00:00 the day after.
+	expired := time.Now().In(access.Amsterdam).AddDate(0, 0, -9)
+	months := []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+	if want := fmt.Sprintf("is verlopen op %d %s %d", expired.Day(), months[expired.Month()-1], expired.Year()); !strings.Contains(resp.Body, want) ||
+		!strings.Contains(resp.Body, `name="ack_prior"`) {
+		t.Errorf("the emergency form does not say %q or ask for an acknowledgement:\n%s", want, resp.Body)
+	}
 
 	// A bad end date comes back on the form.
 	if resp := add(day(0), day(-1)); resp.Status != http.StatusUnprocessableEntity || !strings.Contains(resp.Body, "De einddatum ligt vóór de ingangsdatum.") {
@@ -436,8 +445,14 @@ func TestAnExpiredInvitationNoLongerOpensThePatient(t *testing.T) {
 	if resp.Status != http.StatusSeeOther {
 		t.Fatalf("end: %d\n%s", resp.Status, resp.Body)
 	}
-	if resp := specialist.Get(t, path); resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, "is beëindigd") {
+	resp = specialist.Get(t, path)
+	if resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, "is beëindigd") {
 		t.Fatalf("after ending: %d\n%s", resp.Status, resp.Body)
+	}
+	// The emergency form names the ended relationship, with the day it ended.
+	today := time.Now().In(access.Amsterdam)
+	if want := fmt.Sprintf("is beëindigd op %d %s %d", today.Day(), months[today.Month()-1], today.Year()); !strings.Contains(resp.Body, want) {
+		t.Errorf("the emergency form does not say %q", want)
 	}
 }
 

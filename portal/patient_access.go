@@ -1,9 +1,11 @@
 package portal
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,9 +42,13 @@ type accessPage struct {
 type emergencyForm struct {
 	BSN       string
 	BirthDate string
+	Category  string
 	Reason    string
-	Errors    fieldErrors
-	Rule      access.Reason
+	// AckPrior is the provider's confirmation that they know their own relationship ended or has not
+	// started (asked only when there is one).
+	AckPrior bool
+	Errors   fieldErrors
+	Rule     access.Reason
 }
 
 // showPatientAccess shows the provider's access to a patient per data category, with the basis and its
@@ -79,8 +85,12 @@ func (s *Server) accessPage(c echo.Context, facts access.PatientFacts, form emer
 	ctx := c.Request().Context()
 	now := s.now()
 	who := accessProvider(*prov)
+	check, err := s.emergencyCheck(ctx, who, facts, now)
+	if err != nil {
+		return err
+	}
 	page := accessPage{PatientID: facts.Patient.ID, Decisions: s.policy.DecideAll(who, facts, now), Form: form,
-		Emergency: s.policy.CanRequestEmergency(who, facts, now), Created: c.QueryParam("emergency") == "created"}
+		Emergency: check, Created: c.QueryParam("emergency") == "created"}
 	page.Main = mainDecision(page.Decisions)
 	csrf, _ := c.Get(ctxCSRF).(string)
 	page.EmergencyPart = emergencyPart{PatientID: facts.Patient.ID, Check: page.Emergency, Form: form, CSRF: csrf}
@@ -119,6 +129,57 @@ func (s *Server) accessPage(c echo.Context, facts access.PatientFacts, form emer
 		return err
 	}
 	return s.views.render(c, status, "patient_access", s.page(c, "access.title", page))
+}
+
+// emergencyCheck is whether the emergency procedure is open to the provider for this patient, the daily
+// cap included: a provider who reached it is told so before typing a reason.
+func (s *Server) emergencyCheck(ctx context.Context, who access.Provider, facts access.PatientFacts, now time.Time) (access.EmergencyCheck, error) {
+	check := s.policy.CanRequestEmergency(who, facts, now)
+	if !check.Allowed {
+		return check, nil
+	}
+	recent, err := s.store.RecentEmergencies(ctx, who.AGB, now)
+	if err != nil {
+		return check, err
+	}
+	if err := s.policy.CheckEmergencyCap(len(recent)); err != nil {
+		check.Allowed, check.Reason = false, access.ReasonOf(err)
+	}
+	return check, nil
+}
+
+// emergencyRetryAfter is how many seconds until the provider may open an emergency again: until enough
+// of their emergencies of the last 24 hours have aged out to leave a place under the cap.
+func (s *Server) emergencyRetryAfter(ctx context.Context, agb string, now time.Time) (int, error) {
+	recent, err := s.store.RecentEmergencies(ctx, agb, now)
+	if err != nil {
+		return 0, err
+	}
+	over := len(recent) - s.policy.Emergency.MaxPerDay
+	if over < 0 {
+		return 1, nil
+	}
+	wait := recent[over].Add(24 * time.Hour).Sub(now)
+	return max(1, int(wait.Seconds()+0.999)), nil
+}
+
+// emergencyDetail is the access-log detail of an emergency request: the category, the provider's own
+// relationship it stands in for (if any) and the stated reason.
+func emergencyDetail(form emergencyForm, check access.EmergencyCheck) string {
+	var b strings.Builder
+	category := form.Category
+	if !access.EmergencyCategory(category).Valid() {
+		category = "(none of the list)" // what the form sent is the attacker's, and not worth a log line
+	}
+	b.WriteString("category=" + category)
+	if check.Prior != nil {
+		b.WriteString("; prior=" + string(check.PriorState) + " " + string(check.Prior.Kind))
+		if at := check.PriorAt(); at != nil {
+			b.WriteString(" " + at.UTC().Format(time.RFC3339))
+		}
+	}
+	b.WriteString("; reason=" + form.Reason)
+	return b.String()
 }
 
 // mainDecision picks the decision that explains the whole page.
@@ -171,7 +232,8 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	}
 	now := s.now()
 	who := accessProvider(*prov)
-	form := emergencyForm{BSN: bsnValue(c, "bsn"), BirthDate: formValue(c, "birth_date"), Reason: formValue(c, "reason"), Errors: fieldErrors{}}
+	form := emergencyForm{BSN: bsnValue(c, "bsn"), BirthDate: formValue(c, "birth_date"), Category: formValue(c, "category"),
+		Reason: formValue(c, "reason"), AckPrior: formValue(c, "ack_prior") == "1", Errors: fieldErrors{}}
 	birth, ok := parseDay(form.BirthDate)
 	if !access.ValidBSN(form.BSN) {
 		form.Errors["bsn"] = "access.emergency.error.bsn"
@@ -185,10 +247,16 @@ func (s *Server) requestEmergency(c echo.Context) error {
 		form.Errors["bsn"] = "access.emergency.error.mismatch"
 		form.Errors["birth_date"] = "access.emergency.error.mismatch"
 	}
-	if err := s.policy.CheckEmergencyReason(form.Reason); err != nil {
-		form.Errors["reason"] = "access.emergency.error.reason"
+	if !access.EmergencyCategory(form.Category).Valid() {
+		form.Errors["category"] = "access.emergency.error.category"
+	}
+	if problem := s.policy.CheckEmergencyText(form.Reason); problem != access.ReasonProblemNone {
+		form.Errors["reason"] = "access.emergency.error.reason_" + string(problem)
 	}
 	check := s.policy.CanRequestEmergency(who, facts, now)
+	if check.Prior != nil && !form.AckPrior {
+		form.Errors["ack_prior"] = "access.emergency.error.ack_prior"
+	}
 	basis := access.Basis{Consent: check.Consent, ConsentState: check.ConsentState, Emergency: true}
 	record := audit.Record{
 		Event:         audit.EventEmergencyAccess,
@@ -199,7 +267,7 @@ func (s *Server) requestEmergency(c echo.Context) error {
 		Basis:         basis.String(),
 		Emergency:     true,
 		Source:        s.auditSource(c, prov.Fingerprint),
-		Detail:        form.Reason,
+		Detail:        emergencyDetail(form, check),
 	}
 	refuse := func(reason access.Reason, status int) error {
 		form.Rule = reason
@@ -215,13 +283,28 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	}
 	if form.Errors.Any() {
 		reason := access.ReasonEmergencyPatientMismatch
-		if form.Errors["reason"] != "" {
+		switch {
+		case form.Errors["bsn"] != "" || form.Errors["birth_date"] != "":
+		case form.Errors["category"] != "":
+			reason = access.ReasonEmergencyCategory
+		case form.Errors["reason"] != "":
 			reason = access.ReasonEmergencyReasonTooShort
+		default:
+			reason = access.ReasonEmergencyPriorNotAcknowledged
 		}
 		return refuse(reason, http.StatusUnprocessableEntity)
 	}
-	_, err = s.store.CreateEmergencyRelationship(ctx, s.policy, who, id, form.Reason, now, s.audit.Entry(record))
-	if reason := access.ReasonOf(err); reason != "" {
+	req := access.EmergencyRequest{Category: access.EmergencyCategory(form.Category), Reason: form.Reason, AcknowledgedPrior: form.AckPrior}
+	_, err = s.store.CreateEmergencyRelationship(ctx, s.policy, who, id, req, now, s.audit.Entry(record))
+	switch reason := access.ReasonOf(err); reason {
+	case "":
+	case access.ReasonEmergencyCapReached:
+		s.logger.Warn("emergency procedure refused: daily cap reached", "uzi", prov.UZINumber, "agb", who.AGB, "max_per_day", s.cfg.Access.Emergency.MaxPerDay)
+		if retry, rerr := s.emergencyRetryAfter(ctx, who.AGB, now); rerr == nil {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(retry))
+		}
+		return refuse(reason, http.StatusTooManyRequests)
+	default:
 		return refuse(reason, http.StatusForbidden)
 	}
 	if err != nil {

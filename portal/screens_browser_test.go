@@ -337,6 +337,7 @@ func TestBrowserSearchAnswersAndEmergencyAccess(t *testing.T) {
 	b.Screenshot("search-no-relationship")
 	b.Axe(t)
 
+	b.Click("#emergency-category-out-of-hours")
 	b.Fill("#emergency-reason", "Waarneming in de avond, patiënte benauwd, medicatie na ontslag onbekend")
 	if status := b.Follow(`form[action$="/emergency"] button[type="submit"]`); status != http.StatusOK {
 		t.Fatalf("emergency: %d", status)

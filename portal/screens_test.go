@@ -375,7 +375,7 @@ func TestEmergencyAccessFromTheSearch(t *testing.T) {
 		t.Errorf("no reason demanded:\n%s", resp.Body)
 	}
 	resp = other.Post(t, path, url.Values{"bsn": {bsnDeJong}, "birth_date": {birthOf(jong)},
-		"reason": {"Waarneming in de avond, patiënte benauwd, medicatie na ontslag onbekend"}})
+		"category": {"out-of-hours"}, "reason": {"Waarneming in de avond, patiënte benauwd, medicatie na ontslag onbekend"}})
 	if resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != fmt.Sprintf("/patients/%d?emergency=created", jong.ID) {
 		t.Fatalf("emergency: %d %s\n%s", resp.Status, resp.Header.Get("Location"), resp.Body)
 	}

@@ -59,6 +59,9 @@ type emergencyPart struct {
 	CSRF      string
 }
 
+// Categories are the reason categories the form offers, in their order.
+func (emergencyPart) Categories() []access.EmergencyCategory { return access.EmergencyCategories }
+
 // searchPatient runs one search. The elfproef and the date are checked before anything is looked up;
 // then the rate limit; then the lookup, whose outcome is logged before the answer is sent.
 func (s *Server) searchPatient(c echo.Context) error {
@@ -143,7 +146,11 @@ func (s *Server) searchPatient(c echo.Context) error {
 	case access.ReasonNoConsent, access.ReasonConsentRefused, access.ReasonConsentWithdrawn, access.ReasonConsentLapsed:
 		page.Answer = audit.SearchNoConsent
 	default:
-		page.Emergency = emergencyPart{PatientID: patient.ID, Check: s.policy.CanRequestEmergency(who, facts, now),
+		check, err := s.emergencyCheck(ctx, who, facts, now)
+		if err != nil {
+			return err
+		}
+		page.Emergency = emergencyPart{PatientID: patient.ID, Check: check,
 			Form: emergencyForm{BSN: form.BSN, BirthDate: form.BirthDate}, CSRF: form.CSRF}
 	}
 	rec := actor.Search(searched, form.BirthDate, page.Answer)

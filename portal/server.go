@@ -51,6 +51,8 @@ type Server struct {
 	refusedByAddr *ipWindowLimiter
 	// documents makes letters and reports safe to show in a page.
 	documents *document.Sanitizer
+	// checkpoints witnesses the log's head outside the database, on an interval and at shutdown.
+	checkpoints *audit.Checkpointer
 }
 
 // Option changes a dependency that New would otherwise build from the configuration; the portal itself
@@ -87,6 +89,10 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 		return nil, err
 	}
 	keys, err := auth.LoadOrCreateSessionKeys(cfg.Path(cfg.Session.KeysFile))
+	if err != nil {
+		return nil, err
+	}
+	checkpointKey, err := audit.LoadOrCreateCheckpointKey(cfg.Path(cfg.Audit.CheckpointKeyFile), cfg.Path(cfg.Audit.CheckpointPublicKeyFile))
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +147,9 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 
 		refusedByCard: newIPWindowLimiter(cfg.Limits.RefusedLoginsPerMinute, time.Minute),
 		refusedByAddr: newIPWindowLimiter(cfg.Limits.RefusedLoginsPerAddressPerMinute, time.Minute),
+
+		checkpoints: &audit.Checkpointer{Store: st, Key: checkpointKey, File: cfg.Path(cfg.Audit.CheckpointFile),
+			Logger: logger.With("component", "audit"), Now: o.now},
 	}
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
@@ -184,6 +193,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	revCtx, stopRevocation := context.WithCancel(ctx)
 	defer stopRevocation()
 	go s.revocation.Run(revCtx)
+	go s.checkpoints.Run(revCtx, s.cfg.Audit.CheckpointInterval.Duration)
 	// The listener gets its own copy of the TLS configuration: net/http adjusts srv.TLSConfig for HTTP/2
 	// while the listener may already be handshaking.
 	tlsLn := auth.NewDoorListener(ln, s.tls.Clone(), s.cardDoor, s.now, lim.HandshakeTimeout.Duration, s.handshakeRefused)
@@ -204,6 +214,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	// The last checkpoint witnesses the head after the last request's records are written, so that a
+	// restart leaves nothing of this run's log unwitnessed. The portal stops either way; a checkpoint
+	// that could not be written is an error in the server log, for the operator to run `audit checkpoint`.
+	s.audit.Close()
+	if _, err := s.checkpoints.WriteIfMoved(shutdownCtx); err != nil {
+		s.logger.Error("access log checkpoint at shutdown failed: run `audit checkpoint`", "err", err)
 	}
 	return nil
 }

@@ -70,7 +70,7 @@ func TestCSRF(t *testing.T) {
 	}
 	withdrawal := url.Values{"category": {"huisartsen"}, "registered_by": {"patient"}, "channel": {"desk"}, "given_on": {"2026-01-01"}}
 	emergency := url.Values{"bsn": {schouten.BSN}, "birth_date": {schouten.BirthDate.Format("2006-01-02")},
-		"reason": {"patiënt acuut benauwd op de huisartsenpost, geen eigen huisarts bereikbaar"}}
+		"category": {"out-of-hours"}, "reason": {"patiënt acuut benauwd op de huisartsenpost, geen eigen huisarts bereikbaar"}}
 
 	// postRoutes are the portal's state-changing routes with their parameters filled in.
 	postRoutes := func(t *testing.T) []string {

@@ -313,7 +313,7 @@ func TestIDOR(t *testing.T) {
 				get(t, gp, "/patients/search")
 				before := lastRecordID(t, env)
 				resp := gp.Post(t, fmt.Sprintf("/patients/%d/emergency", wit.ID), url.Values{"bsn": {wit.BSN},
-					"birth_date": {wit.BirthDate.Format("2006-01-02")}, "reason": {"acute situatie, patiënt bewusteloos binnengebracht"}})
+					"birth_date": {wit.BirthDate.Format("2006-01-02")}, "category": {"unable-to-communicate"}, "reason": {"acute situatie, patiënt bewusteloos binnengebracht"}})
 				want(t, "emergency", resp, http.StatusForbidden)
 				rels, err := env.Store.Relationships(ctx, wit.ID)
 				if err != nil {

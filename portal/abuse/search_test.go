@@ -114,7 +114,7 @@ func TestSearchEnumeration(t *testing.T) {
 				reason := "patiënt met acute verwardheid, eigen arts niet bereikbaar"
 				try := func(bsn, date string) *portaltest.Response {
 					get(t, spec, fmt.Sprintf("/patients/%d/access", jong.ID))
-					return spec.Post(t, path, url.Values{"bsn": {bsn}, "birth_date": {date}, "reason": {reason}})
+					return spec.Post(t, path, url.Values{"bsn": {bsn}, "birth_date": {date}, "category": {"acute-presentation"}, "reason": {reason}})
 				}
 				wrongDate := try(jong.BSN, "1942-10-21")
 				wrongBSN := try(bsnUnknown, birth(jong))

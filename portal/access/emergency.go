@@ -3,8 +3,6 @@ package access
 import (
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // EmergencyCheck says whether a provider may use the emergency procedure for a patient, and if not, why.
@@ -19,6 +17,47 @@ type EmergencyCheck struct {
 	ConsentState ConsentState
 	// Duration is how long the emergency relationship would last.
 	Duration time.Duration
+	// Prior is the provider's own relationship with the patient that no longer or not yet opens the
+	// dossier (ended, expired, starting later, a covering practice without mandate), nil when there is
+	// none. An emergency does not silently stand in for it: the form names it and asks the provider to
+	// acknowledge it, and the review shows it.
+	Prior *Relationship
+	// PriorState is where Prior stands now.
+	PriorState RelationshipState
+}
+
+// PriorAt is the moment that explains Prior: when it ended or ran out, or when it starts.
+func (ec EmergencyCheck) PriorAt() *time.Time {
+	if ec.Prior == nil {
+		return nil
+	}
+	if ec.PriorState == RelationshipNotYetValid {
+		from := ec.Prior.ValidFrom
+		return &from
+	}
+	return ec.Prior.EndsAt()
+}
+
+// EmergencyRequest is what the provider states in the emergency form.
+type EmergencyRequest struct {
+	Category EmergencyCategory
+	Reason   string
+	// AcknowledgedPrior is set when the provider confirmed that they know their own relationship with
+	// the patient ended or has not started (EmergencyCheck.Prior); it is required when there is one.
+	AcknowledgedPrior bool
+}
+
+// EmergencyDetails is what the review needs beyond the emergency relationship itself: the category of
+// the reason and the provider's own relationship that the emergency stood in for, if any.
+type EmergencyDetails struct {
+	RelationshipID int64             `db:"relationship_id"`
+	Category       EmergencyCategory `db:"category"`
+	// PriorRelationshipID, PriorKind, PriorState and PriorAt describe EmergencyCheck.Prior at the moment
+	// of the emergency (nil and empty when there was none).
+	PriorRelationshipID *int64            `db:"prior_relationship_id"`
+	PriorKind           RelationshipKind  `db:"prior_kind"`
+	PriorState          RelationshipState `db:"prior_state"`
+	PriorAt             *time.Time        `db:"prior_at"`
 }
 
 // CanRequestEmergency says whether the provider may open the patient through the emergency procedure
@@ -62,42 +101,90 @@ func (p Policy) CanRequestEmergency(who Provider, facts PatientFacts, now time.T
 		ec.Reason = ReasonRelationshipExists
 		return ec
 	}
+	if prior := priorRelationship(who, facts.Relationships, now); prior != nil {
+		ec.Prior, ec.PriorState = prior, prior.StateAt(now)
+	}
 	ec.Allowed = true
 	return ec
 }
 
-// CheckEmergencyReason refuses a stated reason that cannot explain anything: shorter than the configured
-// minimum (counted in letters and digits, so padding with dots or spaces does not count) or fewer than
-// two words.
-func (p Policy) CheckEmergencyReason(text string) error {
-	text = strings.TrimSpace(text)
-	meaningful := 0
-	for _, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			meaningful++
+// priorRelationship is the provider's own relationship (by AGB code or their organisation's URA) that an
+// emergency would stand in for, when nothing opens the patient: an active one that still does not (a
+// covering practice without mandate), else the one that starts first, else the one that ended or expired
+// last. Earlier emergencies do not count: they are no treatment relationship.
+func priorRelationship(who Provider, rels []Relationship, now time.Time) *Relationship {
+	var active, notYet, over *Relationship
+	for i := range rels {
+		r := &rels[i]
+		if r.Kind == Emergency || !r.HeldBy(who) {
+			continue
+		}
+		switch r.StateAt(now) {
+		case RelationshipActive:
+			active = r
+		case RelationshipNotYetValid:
+			if notYet == nil || r.ValidFrom.Before(notYet.ValidFrom) {
+				notYet = r
+			}
+		default:
+			if over == nil || later(r.EndsAt(), over.EndsAt()) {
+				over = r
+			}
 		}
 	}
-	if meaningful < p.Emergency.MinReasonLength || len(strings.Fields(text)) < 2 || utf8.RuneCountInString(text) > 2000 {
-		return ruleError(ReasonEmergencyReasonTooShort, "")
+	switch {
+	case active != nil:
+		return active
+	case notYet != nil:
+		return notYet
+	}
+	return over
+}
+
+// CheckEmergencyReason refuses a stated reason that cannot explain anything (the rules of
+// CheckEmergencyText).
+func (p Policy) CheckEmergencyReason(text string) error {
+	if problem := p.CheckEmergencyText(text); problem != ReasonProblemNone {
+		return ruleError(ReasonEmergencyReasonTooShort, string(problem))
 	}
 	return nil
 }
 
-// EmergencyRelationship checks the emergency procedure against the facts and the stated reason and
-// returns the relationship it creates: held by the provider in person (AGB), from now for the configured
-// duration, with the reason. The store calls it inside the transaction that inserts the row, so that a
-// consent withdrawn a moment earlier is seen. The error is a *RuleError.
-func (p Policy) EmergencyRelationship(who Provider, facts PatientFacts, reason string, now time.Time) (Relationship, error) {
+// CheckEmergencyCap refuses a new emergency when the provider already opened the configured number in
+// the last 24 hours (recent counts them): a provider who needs more is better served by a relationship,
+// and one who opens patient after patient this way is what the cap is for.
+func (p Policy) CheckEmergencyCap(recent int) error {
+	if recent >= p.Emergency.MaxPerDay {
+		return ruleError(ReasonEmergencyCapReached, "")
+	}
+	return nil
+}
+
+// EmergencyRelationship checks the emergency procedure against the facts, the request and the number of
+// emergencies the provider opened in the last 24 hours, and returns the relationship it creates (held by
+// the provider in person (AGB), from now for the configured duration, with the reason) and the details
+// the review shows. The store calls it inside the transaction that inserts the rows, so that a consent
+// withdrawn a moment earlier, or an emergency opened in another tab, is seen. The error is a *RuleError.
+func (p Policy) EmergencyRelationship(who Provider, facts PatientFacts, req EmergencyRequest, recent int, now time.Time) (Relationship, EmergencyDetails, error) {
 	check := p.CanRequestEmergency(who, facts, now)
 	if !check.Allowed {
-		return Relationship{}, ruleError(check.Reason, "")
+		return Relationship{}, EmergencyDetails{}, ruleError(check.Reason, "")
 	}
-	if err := p.CheckEmergencyReason(reason); err != nil {
-		return Relationship{}, err
+	if !req.Category.Valid() {
+		return Relationship{}, EmergencyDetails{}, ruleError(ReasonEmergencyCategory, string(req.Category))
+	}
+	if err := p.CheckEmergencyReason(req.Reason); err != nil {
+		return Relationship{}, EmergencyDetails{}, err
+	}
+	if check.Prior != nil && !req.AcknowledgedPrior {
+		return Relationship{}, EmergencyDetails{}, ruleError(ReasonEmergencyPriorNotAcknowledged, string(check.PriorState))
+	}
+	if err := p.CheckEmergencyCap(recent); err != nil {
+		return Relationship{}, EmergencyDetails{}, err
 	}
 	agb := who.AGB
 	until := now.Add(p.Emergency.Duration)
-	return Relationship{
+	rel := Relationship{
 		PatientID:  facts.Patient.ID,
 		HolderKind: HolderProvider,
 		HolderAGB:  &agb,
@@ -106,10 +193,16 @@ func (p Policy) EmergencyRelationship(who Provider, facts PatientFacts, reason s
 		Source:     "emergency",
 		ValidFrom:  now,
 		ValidUntil: &until,
-		Reason:     strings.TrimSpace(reason),
+		Reason:     strings.TrimSpace(req.Reason),
 		CreatedBy:  OperatorName(who),
 		CreatedAt:  now,
-	}, nil
+	}
+	details := EmergencyDetails{Category: req.Category}
+	if check.Prior != nil {
+		id := check.Prior.ID
+		details.PriorRelationshipID, details.PriorKind, details.PriorState, details.PriorAt = &id, check.Prior.Kind, check.PriorState, check.PriorAt()
+	}
+	return rel, details, nil
 }
 
 // OperatorName is how the portal names a person who changed something in the created_by, ended_by and

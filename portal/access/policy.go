@@ -39,6 +39,8 @@ type EmergencyPolicy struct {
 	Enabled         bool
 	Duration        time.Duration
 	MinReasonLength int
+	// MaxPerDay is how many emergencies one provider (AGB code) may open in any 24 hours.
+	MaxPerDay int
 }
 
 // NeverAdmittedRoles get nothing whatever the configuration says: company doctors, insurance doctors and
@@ -105,6 +107,7 @@ func PolicyFromConfig(c config.AccessConfig) (Policy, error) {
 			Enabled:         c.Emergency.Enabled,
 			Duration:        c.Emergency.Duration.Duration,
 			MinReasonLength: c.Emergency.MinReasonLength,
+			MaxPerDay:       c.Emergency.MaxPerDay,
 		},
 	}
 	for pattern, sc := range c.RoleScope {

@@ -63,6 +63,14 @@ const (
 	ReasonUnknownSex                Reason = "unknown-sex"
 	ReasonBirthDateInFuture         Reason = "birth-date-in-future"
 	ReasonEmergencyRoleNotPermitted Reason = "emergency-role-not-permitted"
+	// ReasonEmergencyCapReached: the provider opened access.emergency.max_per_day emergencies in the
+	// last 24 hours.
+	ReasonEmergencyCapReached Reason = "emergency-cap-reached"
+	// ReasonEmergencyCategory: the form's reason category is not one of the list.
+	ReasonEmergencyCategory Reason = "emergency-category"
+	// ReasonEmergencyPriorNotAcknowledged: the provider's own relationship ended or has not started, and
+	// they did not confirm that they know it.
+	ReasonEmergencyPriorNotAcknowledged Reason = "emergency-prior-not-acknowledged"
 )
 
 // Reasons lists every reason, so that tests can check that each has a Dutch and an English explanation.
@@ -78,7 +86,8 @@ var Reasons = []Reason{
 	ReasonOperatorMissing, ReasonSourceMissing, ReasonRelationshipAlreadyEnded, ReasonEndReasonMissing,
 	ReasonNotEmergency, ReasonReviewNoteMissing, ReasonAlreadyReviewed, ReasonInvalidBSN, ReasonBirthDateMissing,
 	ReasonPatientNumberMissing, ReasonFamilyNameMissing, ReasonUnknownSex, ReasonBirthDateInFuture,
-	ReasonEmergencyRoleNotPermitted,
+	ReasonEmergencyRoleNotPermitted, ReasonEmergencyCapReached, ReasonEmergencyCategory,
+	ReasonEmergencyPriorNotAcknowledged,
 }
 
 // ErrRefused is wrapped by every *RuleError, so that callers can tell "the rules say no" (a message for

@@ -185,4 +185,7 @@ type EmergencyAccess struct {
 	Relationship Relationship
 	Patient      Patient
 	Review       *EmergencyReview
+	// Details holds the reason's category and the relationship the emergency stood in for; nil for an
+	// emergency opened before the portal recorded them.
+	Details *EmergencyDetails
 }

@@ -1,6 +1,7 @@
 package audit_test
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -129,4 +130,57 @@ func BenchmarkAppendToLargeLog(b *testing.B) {
 	b.ReportMetric(float64(cpu.Microseconds()), "cpu-µs/record")
 	b.ReportMetric(float64(stats.Records)/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(stats.Records)/float64(max(stats.Batches, 1)), "records/sync")
+}
+
+// BenchmarkCheckpoint measures what the anchor costs: writing one signed checkpoint (read the head, sign,
+// append and sync the line), checking the guard triggers, and verifying a file of 1,000 checkpoints
+// against the log (one record read per checkpoint).
+//
+//	go test -run '^$' -bench Checkpoint -benchtime 200x ./portal/audit/
+func BenchmarkCheckpoint(b *testing.B) {
+	st, _ := openStore(b)
+	dir := b.TempDir()
+	key, err := audit.LoadOrCreateCheckpointKey(filepath.Join(dir, "cp.key"), filepath.Join(dir, "cp.pub"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cps := &audit.Checkpointer{Store: st, Key: key, File: filepath.Join(dir, "checkpoints.jsonl")}
+	log := newLog(b, st, nil)
+	ctx := b.Context()
+	b.Run("write", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := cps.Write(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("guards", func(b *testing.B) {
+		for b.Loop() {
+			if err := audit.CheckGuards(ctx, st); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	file := filepath.Join(dir, "verify.jsonl")
+	cps.File = file
+	for i := range 1000 {
+		if err := log.Append(ctx, gp.View(patient, access.Lab, fmt.Sprint(i), audit.Basis{})); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := cps.Write(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("verify-1000", func(b *testing.B) {
+		for b.Loop() {
+			f, err := os.Open(file)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := audit.VerifyCheckpoints(ctx, st, f, key.Public().(ed25519.PublicKey)); err != nil {
+				b.Fatal(err)
+			}
+			f.Close()
+		}
+	})
 }

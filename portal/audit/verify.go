@@ -78,7 +78,8 @@ type VerifyOptions struct {
 const verifyPage = 2000
 
 // Verify walks the whole log from the retention anchor to the head and returns the first problem as a
-// *ChainError. It reads through the read pool, page by page, and stops at the head it read first, so that
+// *ChainError; with the chain intact, it checks that the guard triggers are in place (a *GuardError
+// otherwise). It reads through the read pool, page by page, and stops at the head it read first, so that
 // it can run beside a live portal.
 func Verify(ctx context.Context, st *store.Store, opts VerifyOptions) (VerifyResult, error) {
 	state, err := st.AccessLogState(ctx)
@@ -155,6 +156,11 @@ walk:
 		if !opts.RetentionCutoff.IsZero() && state.AnchorAt >= opts.RetentionCutoff.UTC().Format(TimeLayout) {
 			return broken(state.AnchorID, ProblemAnchor, "records up to %s were purged, inside the retention period (records from %s must be kept)", state.AnchorAt, opts.RetentionCutoff.UTC().Format(time.DateOnly))
 		}
+	}
+	// An intact chain without its guards proves less: whoever dropped them can cut or rewrite the log
+	// and compute the chain again. The checkpoints (VerifyCheckpoints) catch that; this says it happened.
+	if err := CheckGuards(ctx, st); err != nil {
+		return res, err
 	}
 	return res, nil
 }

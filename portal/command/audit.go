@@ -2,12 +2,14 @@ package command
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/user"
+	"strings"
 	"time"
 
 	"zorgverlenersportaal/config"
@@ -16,15 +18,16 @@ import (
 	"zorgverlenersportaal/portal/store"
 )
 
-const auditUsage = `verify|report|purge [flags]
-  verify  [--data DIR] [--config FILE]
+const auditUsage = `verify|checkpoint|report|purge [flags]
+  verify      [--checkpoints FILE] [--public-key FILE] [--data DIR] [--config FILE]
+  checkpoint  [--data DIR] [--config FILE]
   report  --bsn BSN --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|html] [--by UZI] [--lang nl|en] [--out FILE] [--data DIR] [--config FILE]
   purge   [--before YYYY-MM-DD] [--data DIR] [--config FILE]`
 
 func auditCommand() Command {
 	return Command{
 		Name:    "audit",
-		Summary: "the access log (NEN 7513): verify the chain, a patient's access report, purge after the retention period",
+		Summary: "the access log (NEN 7513): verify the chain (and its checkpoints), write a signed checkpoint, a patient's access report, purge after the retention period",
 		Usage:   auditUsage,
 		Run:     runAudit,
 	}
@@ -32,11 +35,13 @@ func auditCommand() Command {
 
 func runAudit(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
-		return usageError("name a subcommand: verify, report or purge")
+		return usageError("name a subcommand: verify, checkpoint, report or purge")
 	}
 	switch args[0] {
 	case "verify":
 		return runAuditVerify(ctx, env, args[1:])
+	case "checkpoint":
+		return runAuditCheckpoint(ctx, env, args[1:])
 	case "report":
 		return runAuditReport(ctx, env, args[1:])
 	case "purge":
@@ -45,7 +50,7 @@ func runAudit(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "usage: zorgverlenersportaal audit %s\n", auditUsage)
 		return flag.ErrHelp
 	}
-	return usageError("unknown subcommand %q: verify, report or purge", args[0])
+	return usageError("unknown subcommand %q: verify, checkpoint, report or purge", args[0])
 }
 
 // auditFlags adds the flags every audit subcommand has and returns a function that loads the
@@ -75,10 +80,107 @@ func openAuditStore(ctx context.Context, cfg config.Config) (*store.Store, error
 	return store.Open(ctx, path)
 }
 
-// runAuditVerify walks the whole chain. Exit status 0 with one line when it is intact; 1 naming the
-// first broken, forged or missing record otherwise.
+// runAuditVerify walks the whole chain and checks the guard triggers; with --checkpoints it also proves
+// that the log still contains every signed head in that file. Exit status 0 with one line per check when
+// all hold; 1 naming the first broken record, every missing guard and every checkpoint that does not
+// hold otherwise.
 func runAuditVerify(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(env, "audit verify", "[--data DIR] [--config FILE]")
+	fs := newFlags(env, "audit verify", "[--checkpoints FILE] [--public-key FILE] [--data DIR] [--config FILE]")
+	checkpoints := fs.String("checkpoints", "", "checkpoint file to check the log against (one signed JSON line per checkpoint)")
+	publicKey := fs.String("public-key", "", "the checkpoint public key to trust (default audit.checkpoint_public_key_file; better a copy kept elsewhere)")
+	load := auditFlags(fs, env)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *publicKey != "" && *checkpoints == "" {
+		return usageError("--public-key needs --checkpoints")
+	}
+	cfg, err := load()
+	if err != nil {
+		return err
+	}
+	var pub ed25519.PublicKey
+	var cpFile *os.File
+	if *checkpoints != "" {
+		keyPath := *publicKey
+		if keyPath == "" {
+			keyPath = cfg.Path(cfg.Audit.CheckpointPublicKeyFile)
+		}
+		if pub, err = audit.LoadCheckpointPublicKey(keyPath); err != nil {
+			return err
+		}
+		if cpFile, err = os.Open(*checkpoints); err != nil {
+			return fmt.Errorf("--checkpoints: %w", err)
+		}
+		defer cpFile.Close()
+	}
+	st, err := openAuditStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var failed []string
+	res, err := audit.Verify(ctx, st, audit.VerifyOptions{RetentionCutoff: audit.RetentionCutoff(time.Now(), cfg.Audit.RetentionYears)})
+	var ce *audit.ChainError
+	var ge *audit.GuardError
+	switch {
+	case errors.As(err, &ce):
+		fmt.Fprintf(env.Stdout, "BROKEN at record %d (%s): %s\n", ce.ID, ce.Problem, ce.Detail)
+		failed = append(failed, fmt.Sprintf("record %d: %s", ce.ID, ce.Problem))
+		// A broken chain stops the walk, not the other checks: the guards say how it could happen.
+		if gerr := audit.CheckGuards(ctx, st); errors.As(gerr, &ge) {
+			printGuards(env, ge)
+		} else if gerr != nil {
+			return gerr
+		}
+	case errors.As(err, &ge):
+		printGuards(env, ge)
+		failed = append(failed, ge.Error())
+	case err != nil:
+		return err
+	default:
+		from := "the start of the log"
+		if res.Anchor.ID > 0 {
+			from = fmt.Sprintf("the retention anchor at record %d (%d older records purged)", res.Anchor.ID, res.PurgedCount)
+		}
+		fmt.Fprintf(env.Stdout, "OK: %d records verified, chained from %s to record %d (hash %s); guard triggers in place\n", res.Records, from, res.Head.ID, res.Head.Hash)
+	}
+	if cpFile != nil {
+		rep, err := audit.VerifyCheckpoints(ctx, st, cpFile, pub)
+		if err != nil && !errors.Is(err, audit.ErrCheckpointMismatch) {
+			return err
+		}
+		for _, f := range rep.Findings {
+			fmt.Fprintf(env.Stdout, "CHECKPOINT %s: %s\n", *checkpoints, f)
+		}
+		switch {
+		case err != nil:
+			failed = append(failed, fmt.Sprintf("%d checkpoint finding(s)", len(rep.Findings)))
+		case rep.Checked+rep.Purged == 0:
+			fmt.Fprintf(env.Stdout, "CHECKPOINT %s: no checkpoint in the file: nothing witnesses the log\n", *checkpoints)
+			failed = append(failed, "no checkpoint")
+		default:
+			fmt.Fprintf(env.Stdout, "OK: the log contains all %d checkpointed heads (%d older ones purged since); the newest, of %s, is record %d\n",
+				rep.Checked, rep.Purged, rep.Newest.At, rep.Newest.LastID)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("the access log is not intact: %s", strings.Join(failed, "; "))
+	}
+	return nil
+}
+
+// printGuards prints one line per guard trigger that is missing or changed.
+func printGuards(env *Env, ge *audit.GuardError) {
+	for _, g := range ge.Guards {
+		fmt.Fprintf(env.Stdout, "GUARD %s: trigger %s on %s: the database no longer refuses changes to the log as it should\n", strings.ToUpper(string(g.State)), g.Name, g.Table)
+	}
+}
+
+// runAuditCheckpoint writes one signed checkpoint of the log's head to audit.checkpoint_file (and prints
+// it), for a scheduler to run when the portal is not running, or before and after maintenance.
+func runAuditCheckpoint(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "audit checkpoint", "[--data DIR] [--config FILE]")
 	load := auditFlags(fs, env)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -87,25 +189,21 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	key, err := audit.LoadOrCreateCheckpointKey(cfg.Path(cfg.Audit.CheckpointKeyFile), cfg.Path(cfg.Audit.CheckpointPublicKeyFile))
+	if err != nil {
+		return err
+	}
 	st, err := openAuditStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	res, err := audit.Verify(ctx, st, audit.VerifyOptions{RetentionCutoff: audit.RetentionCutoff(time.Now(), cfg.Audit.RetentionYears)})
-	var ce *audit.ChainError
-	if errors.As(err, &ce) {
-		fmt.Fprintf(env.Stdout, "BROKEN at record %d (%s): %s\n", ce.ID, ce.Problem, ce.Detail)
-		return fmt.Errorf("the access log is not intact: record %d: %s", ce.ID, ce.Problem)
-	}
+	cp, err := (&audit.Checkpointer{Store: st, Key: key, File: cfg.Path(cfg.Audit.CheckpointFile), Logger: env.Logger}).Write(ctx)
 	if err != nil {
 		return err
 	}
-	from := "the start of the log"
-	if res.Anchor.ID > 0 {
-		from = fmt.Sprintf("the retention anchor at record %d (%d older records purged)", res.Anchor.ID, res.PurgedCount)
-	}
-	fmt.Fprintf(env.Stdout, "OK: %d records verified, chained from %s to record %d (hash %s)\n", res.Records, from, res.Head.ID, res.Head.Hash)
+	fmt.Fprintf(env.Stdout, "Checkpoint written to %s: %d records, head record %d (hash %s), at %s, key %s\n",
+		cfg.Path(cfg.Audit.CheckpointFile), cp.Count, cp.LastID, cp.LastHash, cp.At, cp.KeyID)
 	return nil
 }
 

@@ -119,7 +119,58 @@ func TestAuditVerifyReportAndPurge(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut = runMain(t, nil, "audit", "verify", "--data", dir)
-	if code != 1 || !strings.Contains(out, "BROKEN at record 10 (hash)") || !strings.Contains(errOut, "record 10") {
+	if code != 1 || !strings.Contains(out, "BROKEN at record 10 (hash)") || !strings.Contains(errOut, "record 10") ||
+		!strings.Contains(out, "GUARD MISSING: trigger access_log_no_update on access_log") {
 		t.Fatalf("verify after tampering: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestAuditCheckpointAndVerifyWithCheckpoints: `audit checkpoint` writes a signed head with a key it
+// generates outside the database; `audit verify --checkpoints` passes on the intact log and, after the
+// tail is cut and the head moved back by someone with the database file, names the cut records and the
+// dropped guard triggers, exit status 1.
+func TestAuditCheckpointAndVerifyWithCheckpoints(t *testing.T) {
+	dir := auditDataDir(t)
+	cfg := config.Default(dir)
+	code, out, errOut := runMain(t, nil, "audit", "checkpoint", "--data", dir)
+	if code != 0 || !strings.Contains(out, "Checkpoint written to") || !strings.Contains(out, "12 records, head record 12") {
+		t.Fatalf("checkpoint: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, key := range []string{cfg.Audit.CheckpointKeyFile, cfg.Audit.CheckpointPublicKeyFile, cfg.Audit.CheckpointFile} {
+		if _, err := os.Stat(cfg.Path(key)); err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+	}
+	file := cfg.Path(cfg.Audit.CheckpointFile)
+	code, out, errOut = runMain(t, nil, "audit", "verify", "--checkpoints", file, "--data", dir)
+	if code != 0 || !strings.Contains(out, "guard triggers in place") || !strings.Contains(out, "OK: the log contains all 1 checkpointed heads") {
+		t.Fatalf("verify with checkpoints: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runMain(t, nil, "audit", "verify", "--checkpoints", filepath.Join(dir, "nothing.jsonl"), "--data", dir); code != 1 || !strings.Contains(errOut, "--checkpoints") {
+		t.Errorf("verify against a missing checkpoint file: exit %d, %q", code, errOut)
+	}
+
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "portal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var hash string
+	if err := db.QueryRow(`SELECT hash FROM access_log WHERE id = 9`).Scan(&hash); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DROP TRIGGER access_log_delete_only_purged; DROP TRIGGER access_log_head_forward_only;
+		DELETE FROM access_log WHERE id > 9; UPDATE access_log_head SET last_id = 9, last_hash = ?`, hash); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runMain(t, nil, "audit", "verify", "--checkpoints", file, "--data", dir)
+	for _, want := range []string{"GUARD MISSING: trigger access_log_delete_only_purged on access_log", "GUARD MISSING: trigger access_log_head_forward_only",
+		"(cut): record 12", "records 10 to 12 were cut off", "(count_lower)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("verify after cutting the tail does not say %q", want)
+		}
+	}
+	if code != 1 || !strings.Contains(errOut, "not intact") {
+		t.Fatalf("verify after cutting the tail: exit %d\n%s%s", code, out, errOut)
 	}
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -219,12 +220,13 @@ func TestEmergencyProcedureAndReview(t *testing.T) {
 	p := f.patient(t, "999993847", "P001", time.Date(1960, 3, 1, 0, 0, 0, 0, time.UTC))
 	specialist := access.Provider{UZI: "900100012", Name: "Lars van Dijk", AGB: "03012345", URA: "90000601", Role: "01.016"}
 	reason := "Patiënt bewusteloos op onze SEH, medicatie en allergieën onbekend"
+	req := access.EmergencyRequest{Category: access.EmergencyUnableToCommunicate, Reason: reason}
 	consent := access.Consent{PatientID: p.ID, Category: access.MedischSpecialisten, Status: access.ConsentRefused, RegisteredBy: access.ByPatient,
 		Channel: access.ChannelDesk, GivenAt: now.Add(-day), RecordedBy: "balie", RecordedAt: now}
 	if _, err := f.st.RegisterConsent(f.ctx, consent, f.entry(audit.EventConsentChange)); err != nil {
 		t.Fatal(err)
 	}
-	_, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, p.ID, reason, now, f.entry(audit.EventEmergencyAccess))
+	_, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, p.ID, req, now, f.entry(audit.EventEmergencyAccess))
 	if access.ReasonOf(err) != access.ReasonConsentRefused {
 		t.Fatalf("emergency despite a refusal: %v", err)
 	}
@@ -235,19 +237,22 @@ func TestEmergencyProcedureAndReview(t *testing.T) {
 	if _, err := f.st.RegisterConsent(f.ctx, consent, f.entry(audit.EventConsentChange)); err != nil {
 		t.Fatal(err)
 	}
-	rel, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, p.ID, reason, now, f.entry(audit.EventEmergencyAccess))
+	rel, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, p.ID, req, now, f.entry(audit.EventEmergencyAccess))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rel.Kind != access.Emergency || rel.ValidUntil == nil || !rel.ValidUntil.Equal(now.Add(24*time.Hour)) || rel.Reason != reason {
 		t.Fatalf("emergency relationship %+v", rel)
 	}
-	if _, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, p.ID, reason, now, f.entry(audit.EventEmergencyAccess)); access.ReasonOf(err) != access.ReasonRelationshipExists {
+	if _, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, p.ID, req, now, f.entry(audit.EventEmergencyAccess)); access.ReasonOf(err) != access.ReasonRelationshipExists {
 		t.Fatalf("a second emergency while the first runs: %v", err)
 	}
 	list, err := f.st.EmergencyAccesses(f.ctx, false)
 	if err != nil || len(list) != 1 || list[0].Patient.ID != p.ID || list[0].Review != nil {
 		t.Fatalf("to review: %+v %v", list, err)
+	}
+	if d := list[0].Details; d == nil || d.Category != access.EmergencyUnableToCommunicate || d.PriorState != "" || d.PriorRelationshipID != nil {
+		t.Fatalf("details for the review: %+v", d)
 	}
 	review := access.EmergencyReview{RelationshipID: rel.ID, ReviewedAt: now.Add(day), ReviewedBy: "Karin Dekker", Note: "Terecht: SEH-opname bevestigd"}
 	if err := f.st.ReviewEmergency(f.ctx, review, f.entry(audit.EventAdminAction)); err != nil {
@@ -272,5 +277,71 @@ func TestEmergencyProcedureAndReview(t *testing.T) {
 	review.RelationshipID = ordinary.ID
 	if err := f.st.ReviewEmergency(f.ctx, review, f.entry(audit.EventAdminAction)); access.ReasonOf(err) != access.ReasonNotEmergency {
 		t.Fatalf("reviewing an ordinary relationship: %v", err)
+	}
+}
+
+// TestEmergencyCapAndPriorRelationship: an emergency over the provider's own expired relationship needs
+// the provider's acknowledgement and is recorded with it for the review; the daily cap counts the
+// provider's emergencies of the last 24 hours, in the same transaction, whatever the patient.
+func TestEmergencyCapAndPriorRelationship(t *testing.T) {
+	f := newFixture(t)
+	pol := access.DefaultPolicy()
+	pol.Emergency.MaxPerDay = 2
+	specialist := access.Provider{UZI: "900100012", Name: "Lars van Dijk", AGB: "03012345", URA: "90000601", Role: "01.016"}
+	req := access.EmergencyRequest{Category: access.EmergencyOutOfHours, Reason: "Avonddienst, patiënt kortademig, recente ontslagmedicatie onbekend"}
+	bsns := []string{"999993847", "999993653", "999999151", "999993926"}
+	patients := make([]access.Patient, len(bsns))
+	for i, bsn := range bsns {
+		patients[i] = f.patient(t, bsn, fmt.Sprintf("P%03d", i+1), time.Date(1960, 3, 1, 0, 0, 0, 0, time.UTC))
+		consent := access.Consent{PatientID: patients[i].ID, Category: access.MedischSpecialisten, Status: access.ConsentGranted, RegisteredBy: access.ByPatient,
+			Channel: access.ChannelDesk, GivenAt: now.Add(-40 * day), RecordedBy: "balie", RecordedAt: now.Add(-40 * day)}
+		if _, err := f.st.RegisterConsent(f.ctx, consent, f.entry(audit.EventConsentChange)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	until := now.Add(-3 * day)
+	invited, err := f.st.AddRelationship(f.ctx, access.Relationship{PatientID: patients[0].ID, HolderKind: access.HolderProvider,
+		HolderAGB: ptr(specialist.AGB), HolderName: specialist.Name, Kind: access.Invited, Source: "admin",
+		ValidFrom: now.Add(-30 * day), ValidUntil: &until, CreatedBy: "Karin Dekker", CreatedAt: now.Add(-30 * day)}, f.entry(audit.EventRelationshipChange))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, patients[0].ID, req, now, f.entry(audit.EventEmergencyAccess)); access.ReasonOf(err) != access.ReasonEmergencyPriorNotAcknowledged {
+		t.Fatalf("an emergency silently over an expired relationship: %v", err)
+	}
+	acknowledged := req
+	acknowledged.AcknowledgedPrior = true
+	if _, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, patients[0].ID, acknowledged, now, f.entry(audit.EventEmergencyAccess)); err != nil {
+		t.Fatal(err)
+	}
+	list, err := f.st.EmergencyAccesses(f.ctx, false)
+	if err != nil || len(list) != 1 || list[0].Details == nil {
+		t.Fatalf("to review: %+v %v", list, err)
+	}
+	if d := list[0].Details; d.PriorState != access.RelationshipExpired || d.PriorKind != access.Invited || d.PriorRelationshipID == nil ||
+		*d.PriorRelationshipID != invited.ID || d.PriorAt == nil || !d.PriorAt.Equal(until) || d.Category != access.EmergencyOutOfHours {
+		t.Fatalf("the review does not show the expired relationship: %+v", d)
+	}
+	if _, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, patients[1].ID, req, now.Add(time.Hour), f.entry(audit.EventEmergencyAccess)); err != nil {
+		t.Fatal(err)
+	}
+	if recent, err := f.st.RecentEmergencies(f.ctx, specialist.AGB, now.Add(2*time.Hour)); err != nil || len(recent) != 2 || !recent[0].Equal(now) || !recent[1].Equal(now.Add(time.Hour)) {
+		t.Fatalf("recent emergencies %v, %v", recent, err)
+	}
+	before := len(f.records(t))
+	if _, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, patients[2].ID, req, now.Add(2*time.Hour), f.entry(audit.EventEmergencyAccess)); access.ReasonOf(err) != access.ReasonEmergencyCapReached {
+		t.Fatalf("a third emergency within 24 hours with a cap of two: %v", err)
+	}
+	if rels, _ := f.st.Relationships(f.ctx, patients[2].ID); len(rels) != 0 || len(f.records(t)) != before {
+		t.Fatalf("the refused emergency left %+v", rels)
+	}
+	other := specialist
+	other.AGB, other.UZI = "03099999", "900100099"
+	if _, err := f.st.CreateEmergencyRelationship(f.ctx, pol, other, patients[2].ID, req, now.Add(2*time.Hour), f.entry(audit.EventEmergencyAccess)); err != nil {
+		t.Fatalf("another provider's cap counted this one's emergencies: %v", err)
+	}
+	// 24 hours after the first emergency, one place is free again.
+	if _, err := f.st.CreateEmergencyRelationship(f.ctx, pol, specialist, patients[3].ID, req, now.Add(24*time.Hour+time.Minute), f.entry(audit.EventEmergencyAccess)); err != nil {
+		t.Fatalf("the cap does not roll over: %v", err)
 	}
 }

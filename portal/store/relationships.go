@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -325,23 +326,37 @@ func (s *Store) EndRelationship(ctx context.Context, e RelationshipEnd, entry Lo
 }
 
 // CreateEmergencyRelationship runs the emergency procedure: inside one write transaction it reads the
-// patient's facts, lets the policy decide (access.Policy.EmergencyRelationship: procedure switched on,
-// consent in force for the provider's category, no relationship yet, a reason that says something),
-// inserts the short-lived emergency relationship and appends its access-log record (the caller flags it
-// as an emergency access). A refusal is an *access.RuleError and nothing is written — a missing or
-// refused consent is never overridden.
-func (s *Store) CreateEmergencyRelationship(ctx context.Context, pol access.Policy, who access.Provider, patientID int64, reason string, now time.Time, entry LogEntry) (access.Relationship, error) {
+// patient's facts and the provider's emergencies of the last 24 hours, lets the policy decide
+// (access.Policy.EmergencyRelationship: procedure switched on, consent in force, no relationship, a
+// category and a reason that says something, an acknowledged prior relationship, the daily cap), and
+// inserts the relationship, its details for the review and the access-log record together. A consent
+// withdrawn a moment earlier, or an emergency opened a moment earlier in another tab, is seen. A refusal
+// is an *access.RuleError and nothing is written — a missing or refused consent is never overridden.
+func (s *Store) CreateEmergencyRelationship(ctx context.Context, pol access.Policy, who access.Provider, patientID int64, req access.EmergencyRequest, now time.Time, entry LogEntry) (access.Relationship, error) {
 	var r access.Relationship
 	err := s.inDurableWriteTx(ctx, func(tx *sqlx.Tx) error {
 		f, err := patientFacts(ctx, tx, patientID)
 		if err != nil {
 			return err
 		}
-		if r, err = pol.EmergencyRelationship(who, f, reason, now); err != nil {
+		recent, err := recentEmergencies(ctx, tx, who.AGB, now)
+		if err != nil {
+			return err
+		}
+		var details access.EmergencyDetails
+		if r, details, err = pol.EmergencyRelationship(who, f, req, len(recent), now); err != nil {
 			return err
 		}
 		if r.ID, err = insertRelationship(ctx, tx, &r); err != nil {
 			return err
+		}
+		details.RelationshipID = r.ID
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO emergency_details (relationship_id, category, prior_relationship_id, prior_kind, prior_state, prior_at)
+			VALUES (?, ?, ?, ?, ?, ?)`,
+			details.RelationshipID, details.Category, details.PriorRelationshipID, details.PriorKind, details.PriorState,
+			utcPtr(details.PriorAt)); err != nil {
+			return fmt.Errorf("store: emergency details: %w", translate(err))
 		}
 		return appendEntry(ctx, tx, entry, f.Patient, r.ID)
 	})
@@ -349,6 +364,37 @@ func (s *Store) CreateEmergencyRelationship(ctx context.Context, pol access.Poli
 		return access.Relationship{}, err
 	}
 	return s.Relationship(ctx, r.ID)
+}
+
+// RecentEmergencies returns when the provider (AGB code) opened each emergency relationship of the 24
+// hours before now, oldest first: what the daily cap counts, and when a place is free again.
+func (s *Store) RecentEmergencies(ctx context.Context, agb string, now time.Time) ([]time.Time, error) {
+	return recentEmergencies(ctx, s.read, agb, now)
+}
+
+// recentEmergencies filters in Go over the provider's newest emergencies (the cap is at most 50, so the
+// last 100 always hold every one of the last 24 hours): the stored times do not compare as text.
+func recentEmergencies(ctx context.Context, q sqlx.QueryerContext, agb string, now time.Time) ([]time.Time, error) {
+	if agb == "" {
+		return nil, nil
+	}
+	var created []time.Time
+	if err := sqlx.SelectContext(ctx, q, &created, `
+		SELECT created_at
+		FROM relationships
+		WHERE kind = 'emergency' AND holder_agb = ?
+		ORDER BY id DESC
+		LIMIT 100`, agb); err != nil {
+		return nil, fmt.Errorf("store: recent emergencies: %w", err)
+	}
+	var recent []time.Time
+	for _, at := range created {
+		if at.After(now.Add(-24 * time.Hour)) {
+			recent = append(recent, at)
+		}
+	}
+	slices.SortFunc(recent, time.Time.Compare)
+	return recent, nil
 }
 
 // EmergencyAccesses lists uses of the emergency procedure for the hospital's review, newest first: only
@@ -384,6 +430,16 @@ func (s *Store) EmergencyAccesses(ctx context.Context, includeReviewed bool) ([]
 		}
 		if len(reviews) > 0 {
 			ea.Review = &reviews[0]
+		}
+		var details []access.EmergencyDetails
+		if err := tx.SelectContext(ctx, &details, `
+			SELECT relationship_id, category, prior_relationship_id, prior_kind, prior_state, prior_at
+			FROM emergency_details
+			WHERE relationship_id = ?`, r.ID); err != nil {
+			return nil, fmt.Errorf("store: details of emergency %d: %w", r.ID, err)
+		}
+		if len(details) > 0 {
+			ea.Details = &details[0]
 		}
 		out = append(out, ea)
 	}
