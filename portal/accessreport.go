@@ -86,8 +86,8 @@ func describeEntry(cat *views.Catalog, lang string, e audit.Entry) accessLine {
 		l.EmergencyTxt = cat.T(lang, "audit.yes")
 	}
 	switch audit.Event(e.Event) {
-	case audit.EventLoginRefused, audit.EventSearch:
-		l.Reason = word("audit.reason.", e.Reason)
+	case audit.EventLoginRefused, audit.EventSearch, audit.EventView:
+		l.Reason = reasonText(cat, lang, e.Reason)
 	case audit.EventReport:
 		l.Reason = word("audit.report.", e.Reason)
 	case audit.EventAdminAction:
@@ -111,6 +111,21 @@ func describeEntry(cat *views.Catalog, lang string, e audit.Entry) accessLine {
 		l.Basis = strings.Join(parts, "; ")
 	}
 	return l
+}
+
+// reasonText puts a recorded reason into the sentence the provider saw: the access log's own words for
+// it, else the access decision's, the refusal page's or the door's title; a code nobody describes is
+// shown as it is.
+func reasonText(cat *views.Catalog, lang, reason string) string {
+	if reason == "" {
+		return ""
+	}
+	for _, key := range []string{"audit.reason." + reason, "access.reason." + reason, "refusal." + reason + ".title", "door." + reason + ".title"} {
+		if cat.Has(key) {
+			return cat.T(lang, key)
+		}
+	}
+	return reason
 }
 
 func describeEntries(cat *views.Catalog, lang string, entries []audit.Entry) []accessLine {

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"zorgverlenersportaal/views"
 )
 
 // TestPagesRenderedAtOnceComeOutWhole: pages rendered at the same time, and again and again through the
@@ -80,5 +83,26 @@ func TestDatesNeverGainATime(t *testing.T) {
 	}
 	if got := formatDateTime("nl", (*time.Time)(nil)); got != "" {
 		t.Errorf("nil time: %q", got)
+	}
+}
+
+// TestRecordedReasonsReadAsSentences: what the access log recorded as a reason reaches Mijn inzages and the
+// reports as the sentence the provider saw, in Dutch and English, whichever part of the portal wrote it.
+func TestRecordedReasonsReadAsSentences(t *testing.T) {
+	cat, err := views.LoadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, reason := range []string{"invalid-input", "item-not-found", "not-found", "rate-limited", "no-consent",
+		"consent-withdrawn", "role-not-permitted-category", "revoked", "agb.ended", "tls.expired", "tls.no-certificate"} {
+		for _, lang := range []string{"nl", "en"} {
+			got := reasonText(cat, lang, reason)
+			if got == reason || !strings.Contains(got, " ") {
+				t.Errorf("%s: reason %q reads %q", lang, reason, got)
+			}
+		}
+	}
+	if got := reasonText(cat, "nl", "something-new"); got != "something-new" {
+		t.Errorf("an unknown reason reads %q, want it as it is", got)
 	}
 }
