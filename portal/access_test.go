@@ -531,6 +531,8 @@ func TestAdministrationIsForAdministratorsOnly(t *testing.T) {
 	}
 	if resp := admin.Get(t, "/admin"); !strings.Contains(resp.Body, `href="/admin"`) {
 		t.Error("the administrator's menu lacks the administration")
+	} else if !strings.Contains(resp.Body, "Beheerder van het portaal") || strings.Contains(resp.Body, "Geen zorgverlenersrol") {
+		t.Error("the frame does not name the administrator as such")
 	}
 	// The administrator's forms need the CSRF token too.
 	resp, err := admin.Do(http.MethodPost, "/admin/patients/find", url.Values{"bsn": {"999993847"}, "birth_date": {"1958-04-12"}})
