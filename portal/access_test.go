@@ -428,8 +428,9 @@ func TestAnExpiredInvitationNoLongerOpensThePatient(t *testing.T) {
 		t.Fatalf("active invitation: %d\n%s", resp.Status, resp.Body)
 	}
 	until := time.Now().In(access.Amsterdam).AddDate(0, 0, 6)
-	wantUntil := fmt.Sprintf("%d %s %d 00:00", until.Day(), []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}[until.Month()-1], until.Year())
-	if !strings.Contains(resp.Body, "Uitgenodigd door een behandelaar van het ziekenhuis") || !strings.Contains(resp.Body, wantUntil) {
+	wantUntil := fmt.Sprintf("%d %s %d", until.Day(), []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}[until.Month()-1], until.Year())
+	if !strings.Contains(resp.Body, "Uitgenodigd door een behandelaar van het ziekenhuis") || !strings.Contains(resp.Body, wantUntil) ||
+		strings.Contains(resp.Body, wantUntil+" 00:00") {
 		t.Errorf("basis does not say until %s:\n%s", wantUntil, resp.Body)
 	}
 

@@ -18,6 +18,7 @@ import (
 
 	"zorgverlenersportaal/auth"
 	"zorgverlenersportaal/portal/chart"
+	"zorgverlenersportaal/portal/store"
 	"zorgverlenersportaal/static"
 	"zorgverlenersportaal/views"
 )
@@ -194,6 +195,17 @@ func (r *renderer) funcs() template.FuncMap {
 				return r.catalog.T(lang, key)
 			}
 			return v
+		},
+		// origin says where a relationship or a consent record came from, the way an administrator
+		// understands it ("import van het EPD, 3 december 2026"), not as the store keeps it.
+		"origin": func(lang, source, by string, at time.Time) string {
+			if by == store.ImportedBy || source == "fhir" {
+				return r.catalog.T(lang, "origin.import", formatDate(lang, at))
+			}
+			if key := "origin." + source; source != "" && r.catalog.Has(key) {
+				return r.catalog.T(lang, key, by, formatDate(lang, at))
+			}
+			return r.catalog.T(lang, "origin.person", by, formatDateTime(lang, at))
 		},
 		"date":     formatDate,
 		"bsn":      formatBSN, // one way to print a BSN on every screen

@@ -982,3 +982,20 @@ func TestEveryDemoCardCanUseItsScreens(t *testing.T) {
 		}
 	}
 }
+
+// TestAdministratorReadsSourcesInWords: the administration names where relationships and consent records
+// came from as an administrator understands it ("import van het EPD, <date>"), never as the store keeps
+// it (a program's account, a source code or a FHIR reference).
+func TestAdministratorReadsSourcesInWords(t *testing.T) {
+	env := demoEnv(t)
+	berg := env.Patient(t, bsnVanDenBerg)
+	body := env.Client(t, devpki.CardAdmin).Get(t, fmt.Sprintf("/admin/patients/%d", berg.ID)).Body
+	if !strings.Contains(body, "import van het EPD, ") {
+		t.Error("the administration does not say that records came from the import")
+	}
+	for _, raw := range []string{"fhir-import", "fhir:", "FHIR Consent/", "Consent/"} {
+		if strings.Contains(body, raw) {
+			t.Errorf("the administration shows %q", raw)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	stdhtml "html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -127,6 +128,29 @@ func maliciousBundle(t *testing.T) []byte {
 // frame, object, embed, base, style and refresh elements, event-handler and style attributes, and
 // javascript:, vbscript: and data: URLs. The portal's own pages have none of these (CSP: script-src 'self'
 // without any script, style-src 'self'); text that merely looks like them, escaped, is inert.
+// ownScript reports whether n is the portal's own script file in the page's head: an empty <script> whose
+// src is one of the portal's static scripts (the page's Content-Security-Policy admits nothing else), the
+// progressive enhancement every page loads. Anything else that is a script is active content.
+func ownScript(n *html.Node) bool {
+	if n.DataAtom != atom.Script || n.FirstChild != nil || n.Parent == nil || n.Parent.DataAtom != atom.Head {
+		return false
+	}
+	src := ""
+	for _, a := range n.Attr {
+		switch strings.ToLower(a.Key) {
+		case "src":
+			src = a.Val
+		case "defer":
+		default:
+			return false
+		}
+	}
+	return ownScriptSrc.MatchString(src)
+}
+
+// ownScriptSrc is the address of one of the portal's static scripts, with its content hash.
+var ownScriptSrc = regexp.MustCompile(`^/static/js/[a-z]+\.js\?v=[0-9a-f]{8}$`)
+
 func activeContent(page string) string {
 	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil {
@@ -139,6 +163,9 @@ func activeContent(page string) string {
 			return
 		}
 		if n.Type == html.ElementNode {
+			if ownScript(n) {
+				return
+			}
 			switch n.DataAtom {
 			case atom.Script, atom.Iframe, atom.Frame, atom.Object, atom.Embed, atom.Base, atom.Style, atom.Applet:
 				found = "<" + n.Data + ">"

@@ -111,6 +111,10 @@ func TestEveryEventIsRecordedWithAllItsFields(t *testing.T) {
 			r.Event, r.Outcome, r.PatientBSN, r.PatientNumber = "view", "success", "999990019", "Z100001"
 			r.ObjectCategory, r.ObjectIDs, r.Basis = "lab", "31,32", "relationship=registered_gp#12 consent=huisartsen#5"
 		})},
+		{"export", gp.Export(patient, "letter/9/attachment/30,report/4/attachment/12", basis), with(func(r *store.AccessRecord) {
+			r.Event, r.Outcome, r.PatientBSN, r.PatientNumber = "export", "success", "999990019", "Z100001"
+			r.ObjectCategory, r.ObjectIDs, r.Basis = "documents", "letter/9/attachment/30,report/4/attachment/12", "relationship=registered_gp#12 consent=huisartsen#5"
+		})},
 		{"view refused", gp.ViewRefused(patient, access.Letters, "role_scope"), with(func(r *store.AccessRecord) {
 			r.Event, r.Outcome, r.PatientBSN, r.PatientNumber, r.ObjectCategory, r.Reason = "view", "refused", "999990019", "Z100001", "letters", "role_scope"
 		})},

@@ -115,7 +115,7 @@ func (r *run) importConsent(e *entry) (bool, error) {
 		ref := "Consent/" + e.id + "|" + string(cat)
 		row := access.Consent{
 			PatientID: pat.ID, Category: cat, Status: status, RegisteredBy: registrant, Channel: channel,
-			GivenAt: given, Note: "FHIR Consent/" + e.id, SourceRef: &ref,
+			GivenAt: given, SourceRef: &ref, // the reference is the record's source, not a note for the administrator
 		}
 		if err := r.tx.PutConsent(&row); err != nil {
 			return false, err
