@@ -77,7 +77,7 @@ func describeEntry(cat *views.Catalog, lang string, e audit.Entry) accessLine {
 		Organisation: e.UserOrg,
 		OnBehalfOf:   e.OnBehalfOf,
 		PatientBSN:   e.PatientBSN,
-		Data:         word("audit.category.", e.ObjectCategory),
+		Data:         categoriesText(word, e.ObjectCategory),
 		Items:        e.ObjectIDs,
 		Emergency:    e.Emergency,
 		EmergencyTxt: cat.T(lang, "audit.no"),
@@ -111,6 +111,19 @@ func describeEntry(cat *views.Catalog, lang string, e audit.Entry) accessLine {
 		l.Basis = strings.Join(parts, "; ")
 	}
 	return l
+}
+
+// categoriesText names the categories of one record: a page view lists every category it showed
+// ("lab,allergies,summary"), each put into words.
+func categoriesText(word func(prefix, code string) string, categories string) string {
+	if categories == "" {
+		return ""
+	}
+	parts := strings.Split(categories, ",")
+	for i, c := range parts {
+		parts[i] = word("audit.category.", strings.TrimSpace(c))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // reasonText puts a recorded reason into the sentence the provider saw: the access log's own words for

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -259,9 +258,9 @@ func countsAsAllergy(a dossier.Allergy) bool {
 	return true
 }
 
-// renderDossier finishes a dossier page: banner and tabs, the access-log records of everything shown
-// (one per category, with the item ids and the basis, an emergency flagged), and only then the page. When
-// the log cannot be written, the error page says so and nothing of the patient is sent.
+// renderDossier finishes a dossier page: banner and tabs, the one access-log record of everything shown
+// (every category with its item ids, the basis, an emergency flagged), and only then the page. When the
+// log cannot be written, the error page says so and nothing of the patient is sent.
 func (s *Server) renderDossier(c echo.Context, v *dossierView, page, titleKey string, body any) error {
 	ctx := c.Request().Context()
 	b, err := s.banner(ctx, v)
@@ -269,11 +268,10 @@ func (s *Server) renderDossier(c echo.Context, v *dossierView, page, titleKey st
 		return err
 	}
 	v.show(v.category)
-	actor := s.actor(c)
-	basis := auditBasis(v.main.Basis)
-	patient := audit.PatientOf(v.facts.Patient)
+	// One page is one access event: one record lists every category and item the page showed, the tab's
+	// own first, then what the banner showed.
 	order := append([]access.Category{v.category}, access.Categories...)
-	var recs []audit.Record
+	var shown []audit.Shown
 	done := map[access.Category]bool{}
 	for _, cat := range order {
 		items, ok := v.shown[cat]
@@ -281,14 +279,11 @@ func (s *Server) renderDossier(c echo.Context, v *dossierView, page, titleKey st
 			continue
 		}
 		done[cat] = true
-		r := actor.View(patient, cat, strings.Join(items, ","), basis)
-		r.Detail = c.Request().URL.Path
-		if cat != v.category {
-			r.Detail += " (" + string(cat) + " shown on the " + string(v.category) + " page)"
-		}
-		recs = append(recs, r)
+		shown = append(shown, audit.Shown{Category: cat, Items: items})
 	}
-	if err := s.audit.AppendAll(ctx, recs); err != nil {
+	rec := s.actor(c).PageView(audit.PatientOf(v.facts.Patient), shown, auditBasis(v.main.Basis))
+	rec.Detail = c.Request().URL.Path
+	if err := s.audit.Append(ctx, rec); err != nil {
 		return err
 	}
 	data := dossierPage{

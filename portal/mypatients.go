@@ -217,15 +217,15 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 	actor := s.actor(c)
 	var recs []audit.Record
 	for _, r := range page.Rows {
-		b := auditBasis(r.basis)
-		rec := actor.View(r.bsn, access.Summary, "", b)
-		rec.Detail = "start page: my patients (name, birth date, basis)"
-		recs = append(recs, rec)
+		shown := []audit.Shown{{Category: access.Summary}}
+		detail := "start page: my patients (name, birth date, basis)"
 		if r.Admission != nil {
-			rec := actor.View(r.bsn, access.Encounters, itemID("encounter", r.Admission.ID), b)
-			rec.Detail = "start page: my patients (admission status)"
-			recs = append(recs, rec)
+			shown = append(shown, audit.Shown{Category: access.Encounters, Items: []string{itemID("encounter", r.Admission.ID)}})
+			detail = "start page: my patients (name, birth date, basis, admission status)"
 		}
+		rec := actor.PageView(r.bsn, shown, auditBasis(r.basis))
+		rec.Detail = detail
+		recs = append(recs, rec)
 	}
 	if len(recs) == 0 {
 		return nil

@@ -166,6 +166,27 @@ func (a Actor) View(p Patient, category access.Category, itemIDs string, b Basis
 	return r
 }
 
+// Shown is what a page showed of one data category: the category and the ids of its items.
+type Shown struct {
+	Category access.Category
+	Items    []string
+}
+
+// PageView is one look at a patient: a page is one access event (NEN 7513), and its one record lists every
+// category it showed, the page's own first, in the category column ("lab,allergies,summary"), and every
+// item it showed in the object column, each named with its kind ("lab/812,allergy/3").
+func (a Actor) PageView(p Patient, shown []Shown, b Basis) Record {
+	r := a.about(EventView, Success, p)
+	cats := make([]string, 0, len(shown))
+	var items []string
+	for _, s := range shown {
+		cats = append(cats, string(s.Category))
+		items = append(items, s.Items...)
+	}
+	r.Category, r.ObjectIDs, r.Basis, r.Emergency = strings.Join(cats, ","), strings.Join(items, ","), b.String(), b.Emergency()
+	return r
+}
+
 // Export is a download of a patient's letters and reports as one package: category "documents", the ids
 // of every document and attachment in it, and the basis.
 func (a Actor) Export(p Patient, itemIDs string, b Basis) Record {
