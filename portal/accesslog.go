@@ -2,6 +2,7 @@ package portal
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,7 +12,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zorgverlenersportaal/auth"
+	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/audit"
+	"zorgverlenersportaal/portal/store"
 )
 
 // accessPageSize is how many records one page of an access list shows.
@@ -55,8 +58,42 @@ func (s *Server) ownAccesses(c echo.Context) error {
 		return err
 	}
 	lang := s.lang(c)
-	data := ownAccessesPage{Lines: describeEntries(s.views.catalog, lang, page.Entries), Older: page.Older, Paging: before > 0}
+	lines := describeEntries(s.views.catalog, lang, page.Entries)
+	if err := s.namePatientsSeen(c.Request().Context(), lang, lines); err != nil {
+		return err
+	}
+	data := ownAccessesPage{Lines: lines, Older: page.Older, Paging: before > 0}
 	return s.views.render(c, http.StatusOK, "access_log_mine", s.page(c, "audit.mine.title", data))
+}
+
+// namePatientsSeen puts the name and birth date beside the BSN of every record in which the provider saw
+// the patient (a view, an emergency access, an export that went ahead), so that Mijn inzages reads as
+// "whom did I look at". A refused or missed search keeps the bare BSN: naming the patient would tell the
+// provider what the refusal withheld.
+func (s *Server) namePatientsSeen(ctx context.Context, lang string, lines []accessLine) error {
+	known := map[string]*access.Patient{}
+	for i := range lines {
+		l := &lines[i]
+		if l.PatientBSN == "" || l.Refused || l.RawEvent == string(audit.EventSearch) {
+			continue
+		}
+		p, ok := known[l.PatientBSN]
+		if !ok {
+			found, err := s.store.PatientByBSN(ctx, l.PatientBSN)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+			case err != nil:
+				return err
+			default:
+				p = &found
+			}
+			known[l.PatientBSN] = p
+		}
+		if p != nil {
+			l.PatientName, l.PatientBorn = p.DisplayName(), formatDate(lang, p.BirthDate)
+		}
+	}
+	return nil
 }
 
 // lang is the language of the request.

@@ -36,6 +36,12 @@ type accessLine struct {
 	Organisation string
 	OnBehalfOf   string
 	PatientBSN   string
+	// RawEvent is the recorded event code, for decisions; Event is its words.
+	RawEvent string
+	// PatientName and PatientBorn are filled in only where the provider saw the patient (Mijn inzages):
+	// a refused search must not name whom it was refused for.
+	PatientName  string
+	PatientBorn  string
 	Data         string
 	Items        string
 	Basis        string
@@ -65,6 +71,7 @@ func describeEntry(cat *views.Catalog, lang string, e audit.Entry) accessLine {
 		Time:         e.Time,
 		When:         formatDate(lang, e.Time) + " " + e.Time.In(amsterdam).Format("15:04:05"),
 		Event:        word("audit.event.", e.Event),
+		RawEvent:     e.Event,
 		Outcome:      word("audit.outcome.", e.Outcome),
 		Refused:      e.Outcome != string(audit.Success),
 		Reason:       e.Reason,

@@ -997,3 +997,26 @@ func TestAdministratorReadsSourcesInWords(t *testing.T) {
 		}
 	}
 }
+
+// TestMyAccessesNameWhomISaw: Mijn inzages names the patient of a page the provider saw, with birth date,
+// one row per page view with its categories in words; a refused search keeps the bare BSN (naming the
+// patient would tell what the refusal withheld); the provider's own name is not repeated on every row.
+func TestMyAccessesNameWhomISaw(t *testing.T) {
+	env := demoEnv(t)
+	gp := env.Client(t, devpki.CardGP)
+	berg, kramer := env.Patient(t, bsnVanDenBerg), env.Patient(t, bsnKramer)
+	checkPage(t, "summary", gp.Get(t, categoryPath(berg, access.Summary)), http.StatusOK)
+	search(t, gp, bsnKramer, birthOf(kramer))
+	body := gp.Get(t, "/mijn-inzages").Body
+	for _, want := range []string{berg.DisplayName(), "27 juli 1948", "Samenvatting"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("Mijn inzages lacks %q", want)
+		}
+	}
+	if strings.Contains(body, kramer.FamilyName) {
+		t.Error("Mijn inzages names the patient of a refused search")
+	}
+	if n := strings.Count(body, "Anna de Vries"); n > 1 {
+		t.Errorf("the provider's own name appears %d times", n)
+	}
+}
