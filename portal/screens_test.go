@@ -1020,3 +1020,16 @@ func TestMyAccessesNameWhomISaw(t *testing.T) {
 		t.Errorf("the provider's own name appears %d times", n)
 	}
 }
+
+// TestSearchPageSaysSearchOnce: the search page's heading says what it is; the form under it names what to
+// fill in instead of repeating the heading.
+func TestSearchPageSaysSearchOnce(t *testing.T) {
+	env := demoEnv(t)
+	body := env.Client(t, devpki.CardGP).Get(t, "/patients/search").Body
+	if n := strings.Count(body, ">Patiënt zoeken</h"); n != 1 {
+		t.Errorf("the heading \"Patiënt zoeken\" appears %d times", n)
+	}
+	if !strings.Contains(body, "Zoek met BSN en geboortedatum") {
+		t.Error("the form does not say what to fill in")
+	}
+}

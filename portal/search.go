@@ -34,6 +34,9 @@ type searchForm struct {
 	CSRF      string
 	// Again says the form follows an answer: its heading then asks for a new search.
 	Again bool
+	// OnSearchPage says the form stands under the search page's own heading, which already says "search":
+	// the form's heading then names what to fill in.
+	OnSearchPage bool
 }
 
 // searchPage is the answer to a search that did not open a dossier.
@@ -69,6 +72,7 @@ func (s *Server) searchPatient(c echo.Context) error {
 	ctx := c.Request().Context()
 	actor := s.actor(c)
 	form := newSearchForm(c)
+	form.OnSearchPage = true
 	form.BSN, form.BirthDate = bsnValue(c, "bsn"), formValue(c, "birth_date")
 	if s.policy.ScopeOf(prov.RoleCode).Empty() {
 		rec := actor.Search(audit.Patient{}, form.BirthDate, audit.SearchNotFound)
@@ -167,7 +171,9 @@ func (s *Server) showSearch(c echo.Context) error {
 	if s.policy.ScopeOf(prov.RoleCode).Empty() {
 		return errNoRoleScope
 	}
-	return s.views.render(c, http.StatusOK, "search", s.page(c, "search.title", searchPage{Form: newSearchForm(c)}))
+	form := newSearchForm(c)
+	form.OnSearchPage = true
+	return s.views.render(c, http.StatusOK, "search", s.page(c, "search.title", searchPage{Form: form}))
 }
 
 // newSearchForm is an empty search form with the request's CSRF token.
