@@ -31,7 +31,7 @@ func TestLoadCommandDrivesThePortalAndTheBareServer(t *testing.T) {
 		"Generated 300 patients", "2000 access-log records",
 		"Portal: started in", "Page: ",
 		"handshake   portal", "handshake   bare", "keep-alive  portal", "keep-alive  bare",
-		"Ratio portal/bare, handshake:", "Ratio portal/bare, keep-alive:", "p99 of the portal with keep-alive at 2 clients",
+		"Ratio portal/bare, handshake:", "Ratio portal/bare, keep-alive:", "Server CPU per view, keep-alive:", "p99 of the portal with keep-alive at 2 clients",
 		"Start-up:", "Access log:", "load-result.json",
 	} {
 		if !strings.Contains(out, want) {
