@@ -581,3 +581,64 @@ func TestEveryReasonIsExplainedInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// patientRoutes lists the GET addresses of one patient that open their data: every registered route under
+// /patients/:id, with the patient's id and "1" for any item id (the patient's decision comes first).
+func patientRoutes(t *testing.T, w *world, p access.Patient) []string {
+	t.Helper()
+	var out []string
+	for _, r := range w.env.Server.Routes() {
+		if r.Method != http.MethodGet || !strings.HasPrefix(r.Path, "/patients/:id") {
+			continue
+		}
+		path := strings.Replace(r.Path, ":id", fmt.Sprint(p.ID), 1)
+		path = regexp.MustCompile(`:[a-z]+`).ReplaceAllString(path, "1")
+		out = append(out, path)
+	}
+	if len(out) < 10 {
+		t.Fatalf("only %d patient routes", len(out))
+	}
+	return out
+}
+
+// TestWithdrawalAndEndHonouredOnTheNextRequestWithTheCacheWarm: the store keeps the decision's facts of a
+// patient in memory (checked against the patient's version); after the gp opened every address of the
+// patient (the cache warm), a consent withdrawn and a relationship ended at the administration are
+// honoured on the very next request, on every address.
+func TestWithdrawalAndEndHonouredOnTheNextRequestWithTheCacheWarm(t *testing.T) {
+	w := newWorld(t)
+	adult := time.Date(1960, 3, 1, 0, 0, 0, 0, time.UTC)
+	for _, change := range []string{"consent withdrawn", "relationship ended"} {
+		t.Run(change, func(t *testing.T) {
+			bsn := map[string]string{"consent withdrawn": "999993847", "relationship ended": "999990019"}[change]
+			p := w.patient(t, bsn, "P-"+bsn, "Jansen", adult)
+			w.relationship(t, p, access.RegisteredGP, access.HolderOrganisation, "90000101", time.Now().Add(-24*time.Hour), nil)
+			w.consent(t, p, access.Huisartsen, access.ConsentGranted)
+			gp := w.env.Client(t, devpki.CardGP)
+			routes := patientRoutes(t, w, p)
+			for _, path := range routes {
+				if resp := gp.Get(t, path); resp.Status == http.StatusForbidden {
+					t.Fatalf("%s before the change: %d", path, resp.Status)
+				}
+			}
+			admin := adminOn(t, w, p)
+			var resp *portaltest.Response
+			if change == "consent withdrawn" {
+				resp = admin.Post(t, fmt.Sprintf("/admin/patients/%d/consents/withdraw", p.ID), url.Values{
+					"category": {"huisartsen"}, "registered_by": {"patient"}, "channel": {"desk"},
+					"given_on": {time.Now().In(access.Amsterdam).Format(time.DateOnly)}})
+			} else {
+				rels, _ := w.env.Store.Relationships(t.Context(), p.ID)
+				resp = admin.Post(t, fmt.Sprintf("/admin/patients/%d/relationships/%d/end", p.ID, rels[0].ID), url.Values{"end_reason": {"verhuisd"}})
+			}
+			if resp.Status != http.StatusSeeOther {
+				t.Fatalf("%s: %d\n%s", change, resp.Status, resp.Body)
+			}
+			for _, path := range routes {
+				if resp := gp.Get(t, path); resp.Status != http.StatusForbidden {
+					t.Errorf("%s after the %s: %d", path, change, resp.Status)
+				}
+			}
+		})
+	}
+}

@@ -86,7 +86,7 @@ func (s *Store) PatientFacts(ctx context.Context, patientID int64) (access.Patie
 		return access.PatientFacts{}, fmt.Errorf("store: patient facts: %w", err)
 	}
 	defer tx.Rollback()
-	return patientFacts(ctx, tx, patientID)
+	return s.cachedPatientFacts(ctx, tx, patientID)
 }
 
 // patientFacts reads the facts inside a transaction; the write methods use it to check a change against

@@ -23,6 +23,8 @@ type Store struct {
 	path  string
 	// accessInserts are the access log's INSERT statements by row count, prepared once on the writer.
 	accessInserts map[int]*sqlx.Stmt
+	// facts keeps the access decision's facts per patient, checked against the patient's version.
+	facts factsCache
 }
 
 // Open opens (creating when needed) the database file at path and applies the embedded migrations.
