@@ -693,8 +693,8 @@ func (r *run) fillMP9(m *medicationResource, block dossier.MedicationBlock, row 
 			return err
 		}
 		row.Quantity = mpQuantityText(m.Quantity)
-		if m.DaysSupply != nil && m.DaysSupply.Value != nil {
-			row.DaysSupply = durationText(*m.DaysSupply.Value, orDefault(m.DaysSupply.Code, "d"))
+		if err := daysSupplyOf(m, row); err != nil {
+			return err
 		}
 		row.Performer = r.performerOf(m.Performer).name
 		row.Dose = orDefault(rendered, dosageInstructionText(m.DosageInstruction, cycle))
@@ -817,8 +817,8 @@ func (r *run) fillPlainMedication(m *medicationResource, row *dossier.Medication
 			return err
 		}
 		row.Quantity = mpQuantityText(m.Quantity)
-		if m.DaysSupply != nil && m.DaysSupply.Value != nil {
-			row.DaysSupply = durationText(*m.DaysSupply.Value, orDefault(m.DaysSupply.Code, "d"))
+		if err := daysSupplyOf(m, row); err != nil {
+			return err
 		}
 		row.Performer = r.performerOf(m.Performer).name
 		row.Links = r.linksOf(m)
@@ -886,4 +886,23 @@ func administeredText(d mpAdministeredDosage) string {
 		parts = append(parts, rt)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// daysSupplyOf reads how long a dispense lasts; with the hand-over date it gives the day the supply runs
+// out, kept as the record's stop.
+func daysSupplyOf(m *medicationResource, row *dossier.Medication) error {
+	if m.DaysSupply == nil || m.DaysSupply.Value == nil {
+		return nil
+	}
+	unit := orDefault(m.DaysSupply.Code, "d")
+	if *m.DaysSupply.Value < 0 {
+		return reject("daysSupply is negative")
+	}
+	row.DaysSupply = durationText(*m.DaysSupply.Value, unit)
+	if row.HandedOverAt != nil {
+		if end, ok := addDuration(*row.HandedOverAt, *m.DaysSupply.Value, unit); ok {
+			row.StopAt = &end
+		}
+	}
+	return nil
 }
