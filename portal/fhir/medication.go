@@ -212,27 +212,51 @@ const (
 	SystemPRK = "urn:oid:2.16.840.1.113883.2.4.4.10" // prescriptiecode
 )
 
-// gstandaardCoding picks the G-Standaard code of a Medication: the coding the prescriber or pharmacist
-// chose (userSelected: PRK on an agreement, HPK on a dispense), else the most specific level sent. The
-// other codings are translations of it (mp9 reference, section 5).
+// selectableConcept is a CodeableConcept whose codings say which one the user chose (userSelected).
+type selectableConcept struct {
+	Coding []struct {
+		Coding
+		UserSelected bool `json:"userSelected"`
+	} `json:"coding"`
+	Text string `json:"text,omitempty"`
+}
+
+// plain drops the userSelected flags.
+func (c *selectableConcept) plain() *CodeableConcept {
+	if c == nil {
+		return nil
+	}
+	out := &CodeableConcept{Text: c.Text}
+	for _, cd := range c.Coding {
+		out.Coding = append(out.Coding, cd.Coding)
+	}
+	return out
+}
+
+// gstandaardCoding picks the G-Standaard code of a Medication (its raw JSON): see gstandaardChoice.
 func gstandaardCoding(raw json.RawMessage) (Coding, bool) {
 	if !bytes.Contains(raw, []byte("urn:oid:2.16.840.1.113883.2.4.4.")) {
 		return Coding{}, false
 	}
 	var m struct {
-		Code struct {
-			Coding []struct {
-				Coding
-				UserSelected bool `json:"userSelected"`
-			} `json:"coding"`
-		} `json:"code"`
+		Code selectableConcept `json:"code"`
 	}
 	if json.Unmarshal(raw, &m) != nil {
 		return Coding{}, false
 	}
+	return gstandaardChoice(&m.Code)
+}
+
+// gstandaardChoice picks the G-Standaard code of a medicine: the coding the prescriber or pharmacist
+// chose (userSelected: PRK on an agreement, HPK on a dispense), else the most specific level sent. The
+// other codings are translations of it (mp9 reference, section 5).
+func gstandaardChoice(c *selectableConcept) (Coding, bool) {
+	if c == nil {
+		return Coding{}, false
+	}
 	rank := map[string]int{SystemZI: 4, SystemHPK: 3, SystemPRK: 2, SystemGPK: 1}
 	best, bestRank := Coding{}, 0
-	for _, cd := range m.Code.Coding {
+	for _, cd := range c.Coding {
 		r, ok := rank[cd.System]
 		if !ok || cd.Code == "" {
 			continue

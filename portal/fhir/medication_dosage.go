@@ -14,7 +14,7 @@ import (
 //	[, maximaal N stuks per dag]
 //
 // Dosage instructions with the same sequence are taken together and joined with " en "; the next
-// sequence is the next phase, joined with ", "; a phase without a dose is a pause ("pauze"). The
+// sequence is the next phase, joined with ", "; a phase with a duration and no dose is a pause ("pauze"). The
 // additional instructions and the route follow, once each, joined with ", ".
 
 // dosageInstructionText writes a list of MP9 dosage instructions, under a cyclical schedule when given.
@@ -94,7 +94,8 @@ func phaseText(ds []mpDosage) string {
 		}
 	}
 	body := strings.Join(each, " en ")
-	if body == "" {
+	if body == "" && bounds != "" {
+		// A phase that lasts but gives nothing is a pause in the schedule.
 		body = "pauze"
 	}
 	return joinWords(bounds, body)

@@ -168,32 +168,32 @@ type mpAdministeredDosage struct {
 // whose shape differs between the types (category, dosage, statusReason, performer) stay raw until the
 // type is known.
 type medicationResource struct {
-	ResourceType              string            `json:"resourceType"`
-	ID                        string            `json:"id,omitempty"`
-	Contained                 []json.RawMessage `json:"contained,omitempty"`
-	Extension                 mpExtensions      `json:"extension,omitempty"`
-	ModifierExtension         mpExtensions      `json:"modifierExtension,omitempty"`
-	Identifier                []Identifier      `json:"identifier,omitempty"`
-	Status                    string            `json:"status,omitempty"`
-	StatusReason              json.RawMessage   `json:"statusReason,omitempty"`
-	Category                  json.RawMessage   `json:"category,omitempty"`
-	MedicationCodeableConcept *CodeableConcept  `json:"medicationCodeableConcept,omitempty"`
-	MedicationReference       *Reference        `json:"medicationReference,omitempty"`
-	Subject                   *Reference        `json:"subject,omitempty"`
-	AuthoredOn                string            `json:"authoredOn,omitempty"`
-	Requester                 *Reference        `json:"requester,omitempty"`
-	Performer                 json.RawMessage   `json:"performer,omitempty"`
-	InformationSource         *Reference        `json:"informationSource,omitempty"`
-	ReasonCode                []CodeableConcept `json:"reasonCode,omitempty"`
-	ReasonReference           []Reference       `json:"reasonReference,omitempty"`
-	PriorPrescription         *Reference        `json:"priorPrescription,omitempty"`
-	BasedOn                   []mpReference     `json:"basedOn,omitempty"`
-	AuthorizingPrescription   []Reference       `json:"authorizingPrescription,omitempty"`
-	DerivedFrom               []Reference       `json:"derivedFrom,omitempty"`
-	Request                   *Reference        `json:"request,omitempty"`
-	SupportingInformation     []Reference       `json:"supportingInformation,omitempty"`
-	DosageInstruction         []mpDosage        `json:"dosageInstruction,omitempty"`
-	Dosage                    json.RawMessage   `json:"dosage,omitempty"`
+	ResourceType              string             `json:"resourceType"`
+	ID                        string             `json:"id,omitempty"`
+	Contained                 []json.RawMessage  `json:"contained,omitempty"`
+	Extension                 mpExtensions       `json:"extension,omitempty"`
+	ModifierExtension         mpExtensions       `json:"modifierExtension,omitempty"`
+	Identifier                []Identifier       `json:"identifier,omitempty"`
+	Status                    string             `json:"status,omitempty"`
+	StatusReason              json.RawMessage    `json:"statusReason,omitempty"`
+	Category                  json.RawMessage    `json:"category,omitempty"`
+	MedicationCodeableConcept *selectableConcept `json:"medicationCodeableConcept,omitempty"`
+	MedicationReference       *Reference         `json:"medicationReference,omitempty"`
+	Subject                   *Reference         `json:"subject,omitempty"`
+	AuthoredOn                string             `json:"authoredOn,omitempty"`
+	Requester                 *Reference         `json:"requester,omitempty"`
+	Performer                 json.RawMessage    `json:"performer,omitempty"`
+	InformationSource         *Reference         `json:"informationSource,omitempty"`
+	ReasonCode                []CodeableConcept  `json:"reasonCode,omitempty"`
+	ReasonReference           []Reference        `json:"reasonReference,omitempty"`
+	PriorPrescription         *Reference         `json:"priorPrescription,omitempty"`
+	BasedOn                   []mpReference      `json:"basedOn,omitempty"`
+	AuthorizingPrescription   []Reference        `json:"authorizingPrescription,omitempty"`
+	DerivedFrom               []Reference        `json:"derivedFrom,omitempty"`
+	Request                   *Reference         `json:"request,omitempty"`
+	SupportingInformation     []Reference        `json:"supportingInformation,omitempty"`
+	DosageInstruction         []mpDosage         `json:"dosageInstruction,omitempty"`
+	Dosage                    json.RawMessage    `json:"dosage,omitempty"`
 	DispenseRequest           *struct {
 		ValidityPeriod *mpPeriod   `json:"validityPeriod,omitempty"`
 		Quantity       *mpQuantity `json:"quantity,omitempty"`
@@ -594,9 +594,12 @@ func (r *run) importMedicationRecord(e *entry) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	med, err := r.medicationFrom(m.MedicationCodeableConcept, m.MedicationReference, m.Contained)
+	med, err := r.medicationFrom(m.MedicationCodeableConcept.plain(), m.MedicationReference, m.Contained)
 	if err != nil {
 		return false, err
+	}
+	if g, ok := gstandaardChoice(m.MedicationCodeableConcept); ok {
+		med.System, med.Code = g.System, g.Code
 	}
 	row := dossier.Medication{
 		PatientID:  pat.ID,
