@@ -14,7 +14,8 @@ import (
 
 // mp9Bundle is an MP9 3.0 prescription and pharmacy bundle for the demo patient De Jong, dated around
 // now: temazepam stopped three days ago for an adverse reaction; paracetamol in force with an
-// administration agreement and a dispense two days ago; prednisolon agreed to start in five days;
+// administration agreement, a dispense two days ago, the patient's own account of its use and an
+// administration yesterday; prednisolon agreed to start in five days;
 // metoclopramide agreed for next week and cancelled.
 func mp9Bundle(t *testing.T, now time.Time) []byte {
 	t.Helper()
@@ -25,7 +26,11 @@ func mp9Bundle(t *testing.T, now time.Time) []byte {
 		taSys  = "urn:oid:2.16.840.1.113883.2.4.3.11.999.77.422037009.1"
 		mveSys = "urn:oid:2.16.840.1.113883.2.4.3.11.999.77.373784005.1"
 	)
-	day := func(n int) string { return now.AddDate(0, 0, n).Format("2006-01-02") }
+	// at is the day n days from now at a time of day, in the hospital's zone, as a FHIR dateTime.
+	at := func(n, hour, minute, second int) string {
+		d := now.In(amsterdam(t)).AddDate(0, 0, n)
+		return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, second, 0, d.Location()).Format(time.RFC3339)
+	}
 	patient := map[string]any{"reference": "Patient?identifier=http://fhir.nl/fhir/NamingSystem/bsn|" + bsnDeJong}
 	concept := func(system, code, display string) map[string]any {
 		return map[string]any{"coding": []any{map[string]any{"system": system, "code": code, "display": display}}}
@@ -54,14 +59,14 @@ func mp9Bundle(t *testing.T, now time.Time) []byte {
 		return r
 	}
 	period := func(start, end string) map[string]any {
-		p := map[string]any{"start": start + "T00:00:00+01:00"}
+		p := map[string]any{"start": start}
 		if end != "" {
-			p["end"] = end + "T23:59:59+01:00"
+			p["end"] = end
 		}
 		return map[string]any{"url": nictiz + "ext-TimeInterval.Period", "valuePeriod": p}
 	}
 	registered := func(d string) map[string]any {
-		return map[string]any{"url": nictiz + "ext-RegistrationDateTime", "valueDateTime": d + "T09:00:00+01:00"}
+		return map[string]any{"url": nictiz + "ext-RegistrationDateTime", "valueDateTime": d}
 	}
 	text := func(s string) map[string]any {
 		return map[string]any{"url": nictiz + "ext-RenderedDosageInstruction", "valueString": s}
@@ -76,26 +81,32 @@ func mp9Bundle(t *testing.T, now time.Time) []byte {
 	prednisolon, metoclopramide := drug("3824", "PREDNISOLON TABLET 5MG"), drug("1929", "METOCLOPRAMIDE TABLET 10MG")
 	resources := []map[string]any{
 		record("MedicationRequest", "33633005", "MA_TEMA", maSys, "MBH_TEMA", map[string]any{"medicationCodeableConcept": temazepam},
-			registered(day(-10)), period(day(-10), ""), text("1 maal per dag 1 stuk, oraal")),
+			registered(at(-10, 9, 0, 0)), period(at(-10, 0, 0, 0), ""), text("1 maal per dag 1 stuk, oraal")),
 		record("MedicationRequest", "33633005", "MA_TEMA_STOP", maSys, "MBH_TEMA", map[string]any{"medicationCodeableConcept": temazepam,
 			"modifierExtension": stop("410546004"), "priorPrescription": prior("MA_TEMA"),
 			"reasonCode": []any{concept(snomed, "62014003", "ongewenste reactie op medicatie en/of drugs")}},
-			registered(day(-3)), period(day(-10), day(-3)), text("1 maal per dag 1 stuk, oraal")),
+			registered(at(-3, 9, 0, 0)), period(at(-10, 0, 0, 0), at(-3, 23, 59, 59)), text("1 maal per dag 1 stuk, oraal")),
 		record("MedicationRequest", "33633005", "MA_PARA", maSys, "MBH_PARA", map[string]any{"medicationCodeableConcept": paracetamol},
-			registered(day(-20)), period(day(-20), ""), text("3 maal per dag 2 stuks, oraal")),
+			registered(at(-20, 9, 0, 0)), period(at(-20, 0, 0, 0), ""), text("3 maal per dag 2 stuks, oraal")),
 		record("MedicationDispense", "422037009", "TA_PARA", taSys, "MBH_PARA", map[string]any{"medicationCodeableConcept": paracetamol,
 			"authorizingPrescription": []any{prior("MA_PARA")}},
-			registered(day(-19)), period(day(-19), ""), text("3 maal per dag 2 stuks, oraal")),
+			registered(at(-19, 9, 0, 0)), period(at(-19, 0, 0, 0), ""), text("3 maal per dag 2 stuks, oraal")),
 		record("MedicationDispense", "373784005", "MVE_PARA", mveSys, "MBH_PARA", map[string]any{"medicationCodeableConcept": paracetamol,
 			"status": "completed", "quantity": map[string]any{"value": 60, "unit": "stuk", "code": "1"},
-			"whenHandedOver": day(-2) + "T10:15:00+01:00"}),
+			"whenHandedOver": at(-2, 10, 15, 0)}),
+		record("MedicationStatement", "422979000", "MGB_PARA", "urn:oid:2.16.840.1.113883.2.4.3.11.999.77.6.1", "MBH_PARA",
+			map[string]any{"medicationCodeableConcept": paracetamol, "effectivePeriod": map[string]any{"start": at(-20, 0, 0, 0)}},
+			text("3 maal per dag 1 stuk, oraal")),
+		record("MedicationAdministration", "18629005", "MTD_PARA", "urn:oid:2.16.840.1.113883.2.4.3.11.999.77.18629005.1", "MBH_PARA",
+			map[string]any{"medicationCodeableConcept": paracetamol, "status": "completed", "effectiveDateTime": at(-1, 8, 0, 0),
+				"dosage": map[string]any{"dose": map[string]any{"value": 2, "unit": "stuk", "code": "1"}, "route": map[string]any{"text": "oraal"}}}),
 		record("MedicationRequest", "33633005", "MA_PRED", maSys, "MBH_PRED", map[string]any{"medicationCodeableConcept": prednisolon},
-			registered(day(-1)), period(day(5), day(11)), text("1 maal per dag 6 stuks, oraal")),
+			registered(at(-1, 9, 0, 0)), period(at(5, 0, 0, 0), at(11, 23, 59, 59)), text("1 maal per dag 6 stuks, oraal")),
 		record("MedicationRequest", "33633005", "MA_METO", maSys, "MBH_METO", map[string]any{"medicationCodeableConcept": metoclopramide},
-			registered(day(-2)), period(day(7), day(9)), text("3 maal per dag 1 stuk, oraal")),
+			registered(at(-2, 9, 0, 0)), period(at(7, 0, 0, 0), at(9, 23, 59, 59)), text("3 maal per dag 1 stuk, oraal")),
 		record("MedicationRequest", "33633005", "MA_METO_ANN", maSys, "MBH_METO", map[string]any{"medicationCodeableConcept": metoclopramide,
 			"modifierExtension": stop("89925002"), "priorPrescription": prior("MA_METO")},
-			registered(day(-1)), map[string]any{"url": nictiz + "ext-TimeInterval.Period", "valuePeriod": map[string]any{"start": day(7) + "T00:00:00+01:00", "end": day(7) + "T00:00:00+01:00"}}),
+			registered(at(-1, 9, 0, 0)), map[string]any{"url": nictiz + "ext-TimeInterval.Period", "valuePeriod": map[string]any{"start": at(7, 0, 0, 0), "end": at(7, 0, 0, 0)}}),
 	}
 	var entries []any
 	for _, r := range resources {
@@ -111,9 +122,19 @@ func mp9Bundle(t *testing.T, now time.Time) []byte {
 
 var dutchMonthNames = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
 
-// dutchDate writes a day as the Dutch screens do ("5 december 2026").
+// dutchDate writes a day as the Dutch screens do ("5 december 2026"), in the hospital's zone.
 func dutchDate(t time.Time) string {
 	return fmt.Sprintf("%d %s %d", t.Day(), dutchMonthNames[t.Month()-1], t.Year())
+}
+
+// amsterdam is the hospital's zone, in which the screens write dates.
+func amsterdam(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Fatalf("time zone: %v", err)
+	}
+	return loc
 }
 
 // sections splits a medication page into its current and its history part.
@@ -132,7 +153,7 @@ func sections(t *testing.T, body string) (current, history string) {
 // cancelled agreement is never current; a future agreement is marked future; the pharmacist sees the
 // last dispense.
 func TestMedicationScreensFollowMP9(t *testing.T) {
-	now := time.Now()
+	now := time.Now().In(amsterdam(t))
 	env := portaltest.Start(t, portaltest.Options{DemoData: true, Bundles: [][]byte{mp9Bundle(t, now)}})
 	jong := env.Patient(t, bsnDeJong)
 	stopDate := dutchDate(now.AddDate(0, 0, -3))
@@ -172,6 +193,10 @@ func TestMedicationScreensFollowMP9(t *testing.T) {
 		}
 		if !strings.Contains(current, "Laatst verstrekt "+dutchDate(now.AddDate(0, 0, -2))+": 60 stuks") || !strings.Contains(current, "Toedieningsafspraak") {
 			t.Errorf("%s: current medication lacks the pharmacy's agreement or the last dispense", card)
+		}
+		if !strings.Contains(current, "Gebruik volgens patiënt: 3 maal per dag 1 stuk, oraal") ||
+			!strings.Contains(current, "Laatst toegediend "+dutchDate(now.AddDate(0, 0, -1))+" 08:00: 2 stuks, oraal") {
+			t.Errorf("%s: current medication lacks the patient's use or the last administration", card)
 		}
 		i := strings.Index(history, "TEMAZEPAM CAPSULE 10MG")
 		if i < 0 {

@@ -96,6 +96,12 @@ func showLine(v *dossierView, l medication.Line) {
 	if d := l.Treatment.LastDispense; d != nil && d.ID != l.Record.ID {
 		v.show(access.Medication, itemID("medication", d.ID))
 	}
+	if u := (medicationRow{Line: l}).LatestUse(); u != nil {
+		v.show(access.Medication, itemID("medication", u.Record.ID))
+	}
+	if a := (medicationRow{Line: l}).LastAdministration(); a != nil {
+		v.show(access.Medication, itemID("medication", a.ID))
+	}
 }
 
 func (s *Server) showMedication(c echo.Context) error {
@@ -133,4 +139,21 @@ func (r medicationRow) AdministrationAgreement() *dossier.Medication {
 		return nil
 	}
 	return &r.Treatment.AdministrationAgreement.Record
+}
+
+// LatestUse is what the patient last reported using (medicatiegebruik), shown beside an agreement of the
+// same treatment; nil when there is none or the line is that report itself.
+func (r medicationRow) LatestUse() *medication.Line {
+	if r.Treatment == nil || len(r.Treatment.Use) == 0 || r.Treatment.Use[0].Record.ID == r.Record.ID {
+		return nil
+	}
+	return &r.Treatment.Use[0]
+}
+
+// LastAdministration is the latest administration (medicatietoediening) of the treatment, if any.
+func (r medicationRow) LastAdministration() *dossier.Medication {
+	if r.Treatment == nil || len(r.Treatment.Administrations) == 0 || r.Treatment.Administrations[0].ID == r.Record.ID {
+		return nil
+	}
+	return &r.Treatment.Administrations[0]
 }
