@@ -44,6 +44,10 @@ type Line struct {
 	Reason string
 	// Treatment is the treatment the line belongs to, for its pharmacy side and use.
 	Treatment *Treatment
+	// Folded says another line of the treatment tells this one's story, so the history lists it once:
+	// an agreement that a stop record ended (the stop record repeats its start and adds the end), and a
+	// cancel record (its target is listed as cancelled, with the cancel's reason and date).
+	Folded bool
 }
 
 // Treatment is one pharmaceutical treatment (medicamenteuze behandeling): every record that carries its
@@ -68,13 +72,15 @@ type Treatment struct {
 type Overview struct {
 	// Current are the lines in force or in the future, newest start first.
 	Current []Line
-	// History are the lines stopped, paused, cancelled, ended or replaced, most recent stop first.
+	// History are the lines stopped, paused, cancelled, ended or replaced, most recent stop first;
+	// folded lines are left out (Treatment.Lines keeps them).
 	History []Line
 	// Treatments are all treatments, in the order of their first current line, then of their history.
 	Treatments []*Treatment
 }
 
-// Records lists every record the overview was built from and shows (for the access log).
+// Records lists every record the overview holds: the lines of every treatment (folded ones too) and
+// the pharmacy records, use and administrations attached to them.
 func (o Overview) Records() []int64 {
 	var ids []int64
 	for _, t := range o.Treatments {
@@ -122,9 +128,10 @@ func Build(records []dossier.Medication, now time.Time) Overview {
 		t := buildTreatment(k, groups[k], now)
 		o.Treatments = append(o.Treatments, t)
 		for _, l := range t.Lines {
-			if l.State.IsCurrent() {
+			switch {
+			case l.State.IsCurrent():
 				o.Current = append(o.Current, l)
-			} else {
+			case !l.Folded:
 				o.History = append(o.History, l)
 			}
 		}
@@ -295,6 +302,19 @@ func agreementLines(records []dossier.Medication, now time.Time, relations ...do
 			}
 			if y.StopType == dossier.Cancelled {
 				cancelledBy[i] = j
+			}
+		}
+	}
+	for j, y := range records {
+		for i, x := range records {
+			if i == j || len(relations) == 0 || !y.LinksTo(x, relations...) {
+				continue
+			}
+			switch y.StopType {
+			case dossier.Stopped, dossier.Paused:
+				lines[i].Folded = true
+			case dossier.Cancelled:
+				lines[j].Folded = true
 			}
 		}
 	}

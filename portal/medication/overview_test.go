@@ -90,6 +90,14 @@ func summary(o medication.Overview) (current, history []string) {
 	for _, l := range o.History {
 		history = append(history, l.Record.IdentifierValue+":"+string(l.State))
 	}
+	// Folded lines are not in the history; they stay on their treatment, marked.
+	for _, t := range o.Treatments {
+		for _, l := range t.Lines {
+			if l.Folded && !l.State.IsCurrent() {
+				history = append(history, l.Record.IdentifierValue+":"+string(l.State)+"(folded)")
+			}
+		}
+	}
 	slices.Sort(current)
 	slices.Sort(history)
 	return
@@ -143,38 +151,38 @@ func TestBuild(t *testing.T) {
 		current, history []string
 	}{
 		{"A at T: stop planned for T+13 in force, future agreement", scriptA(3), at(0, 12, 0, 0),
-			[]string{"MA_STOP:in_force", "MA_TOEKOMSTIG:future"}, []string{"MA:replaced"}},
+			[]string{"MA_STOP:in_force", "MA_TOEKOMSTIG:future"}, []string{"MA:replaced(folded)"}},
 		{"A at T+8: definitive stop in force, future one cancelled", scriptA(5), at(8, 12, 0, 0),
 			[]string{"MA_DEFINITIEVESTOP:in_force"},
-			[]string{"MA:replaced", "MA_ANNULERING:cancelled", "MA_STOP:replaced", "MA_TOEKOMSTIG:cancelled"}},
+			[]string{"MA:replaced(folded)", "MA_ANNULERING:cancelled(folded)", "MA_STOP:replaced(folded)", "MA_TOEKOMSTIG:cancelled"}},
 		{"A at T+13 last second: still in force", scriptA(5), at(13, 23, 59, 59),
 			[]string{"MA_DEFINITIEVESTOP:in_force"},
-			[]string{"MA:replaced", "MA_ANNULERING:cancelled", "MA_STOP:replaced", "MA_TOEKOMSTIG:cancelled"}},
+			[]string{"MA:replaced(folded)", "MA_ANNULERING:cancelled(folded)", "MA_STOP:replaced(folded)", "MA_TOEKOMSTIG:cancelled"}},
 		{"A from T+14: nothing current", scriptA(5), at(14, 0, 0, 0),
-			nil, []string{"MA:replaced", "MA_ANNULERING:cancelled", "MA_DEFINITIEVESTOP:stopped", "MA_STOP:replaced", "MA_TOEKOMSTIG:cancelled"}},
+			nil, []string{"MA:replaced(folded)", "MA_ANNULERING:cancelled(folded)", "MA_DEFINITIEVESTOP:stopped", "MA_STOP:replaced(folded)", "MA_TOEKOMSTIG:cancelled"}},
 		{"B at T+20: old dose until tonight, new dose future", scriptB(), at(20, 12, 0, 0),
-			[]string{"MA_STOP:in_force", "MA_WIJZIGING:future"}, []string{"MA:replaced"}},
+			[]string{"MA_STOP:in_force", "MA_WIJZIGING:future"}, []string{"MA:replaced(folded)"}},
 		{"B at T+21: new dose only", scriptB(), at(21, 12, 0, 0),
-			[]string{"MA_WIJZIGING:in_force"}, []string{"MA:replaced", "MA_STOP:replaced"}},
+			[]string{"MA_WIJZIGING:in_force"}, []string{"MA:replaced(folded)", "MA_STOP:replaced"}},
 		{"C at T+2: in force, stops today", scriptC(), at(2, 12, 0, 0),
-			[]string{"MA_STOP:in_force"}, []string{"MA:replaced"}},
+			[]string{"MA_STOP:in_force"}, []string{"MA:replaced(folded)"}},
 		{"C at T+3: stopped", scriptC(), at(3, 0, 0, 1),
-			nil, []string{"MA:replaced", "MA_STOP:stopped"}},
+			nil, []string{"MA:replaced(folded)", "MA_STOP:stopped"}},
 		{"pause at T: in force until the pause", pause(false), at(0, 12, 0, 0),
-			[]string{"MA_PAUZE:in_force"}, []string{"MA:replaced"}},
+			[]string{"MA_PAUZE:in_force"}, []string{"MA:replaced(folded)"}},
 		{"pause at T+3: paused, not current", pause(false), at(3, 0, 0, 0),
-			nil, []string{"MA:replaced", "MA_PAUZE:paused"}},
+			nil, []string{"MA:replaced(folded)", "MA_PAUZE:paused"}},
 		{"pause resumed at T+7", pause(true), at(7, 0, 0, 0),
-			[]string{"MA_HERVAT:in_force"}, []string{"MA:replaced", "MA_PAUZE:replaced"}},
+			[]string{"MA_HERVAT:in_force"}, []string{"MA:replaced(folded)", "MA_PAUZE:replaced"}},
 		{"technical stop ends where the new agreement starts: the new one overrules", records(
 			rec{block: dossier.MedicationAgreement, id: "MA", registered: at(0, 8, 0, 0), start: at(0, 0, 0, 0)},
 			rec{block: dossier.MedicationAgreement, id: "MA_STOP", registered: at(5, 8, 0, 0), start: at(0, 0, 0, 0), end: at(6, 0, 0, 0), stop: dossier.Stopped, prior: "MA"},
 			rec{block: dossier.MedicationAgreement, id: "MA_NIEUW", registered: at(5, 8, 0, 0), start: at(6, 0, 0, 0), prior: "MA"},
-		), at(6, 0, 0, 0), []string{"MA_NIEUW:in_force"}, []string{"MA:replaced", "MA_STOP:replaced"}},
+		), at(6, 0, 0, 0), []string{"MA_NIEUW:in_force"}, []string{"MA:replaced(folded)", "MA_STOP:replaced"}},
 		{"status is not read: a stop sent with status active still stops", records(
 			rec{block: dossier.MedicationAgreement, id: "MA", registered: at(-5, 8, 0, 0), start: at(-5, 0, 0, 0), status: "active"},
 			rec{block: dossier.MedicationAgreement, id: "MA_STOP", registered: at(-1, 8, 0, 0), start: at(-5, 0, 0, 0), end: at(-1, 23, 59, 59), stop: dossier.Stopped, prior: "MA", status: "active"},
-		), at(0, 12, 0, 0), nil, []string{"MA:replaced", "MA_STOP:stopped"}},
+		), at(0, 12, 0, 0), nil, []string{"MA:replaced(folded)", "MA_STOP:stopped"}},
 		{"status is not read: completed without stop type and open period stays in force", records(
 			rec{block: dossier.MedicationAgreement, id: "MA", registered: at(-5, 8, 0, 0), start: at(-5, 0, 0, 0), status: "completed"},
 		), at(0, 12, 0, 0), []string{"MA:in_force"}, nil},
@@ -188,7 +196,7 @@ func TestBuild(t *testing.T) {
 		{"cancelled future agreement is never current", records(
 			rec{block: dossier.MedicationAgreement, id: "MA", registered: at(-3, 8, 0, 0), start: at(4, 0, 0, 0)},
 			rec{block: dossier.MedicationAgreement, id: "MA_ANN", registered: at(-1, 8, 0, 0), start: at(4, 0, 0, 0), end: at(4, 0, 0, 0), stop: dossier.Cancelled, prior: "MA"},
-		), at(0, 12, 0, 0), nil, []string{"MA:cancelled", "MA_ANN:cancelled"}},
+		), at(0, 12, 0, 0), nil, []string{"MA:cancelled", "MA_ANN:cancelled(folded)"}},
 		{"a dispense request alone is no medication", records(
 			rec{block: dossier.DispenseRequest, id: "VV", registered: at(-3, 8, 0, 0), start: at(-3, 0, 0, 0)},
 		), at(0, 12, 0, 0), nil, nil},
@@ -198,7 +206,7 @@ func TestBuild(t *testing.T) {
 		{"administration agreements stand in when no agreement was received", records(
 			rec{block: dossier.AdministrationAgreement, id: "TA", registered: at(-3, 8, 0, 0), start: at(-3, 0, 0, 0)},
 			rec{block: dossier.AdministrationAgreement, id: "TA_STOP", registered: at(-1, 8, 0, 0), start: at(-3, 0, 0, 0), end: at(-1, 23, 59, 59), stop: dossier.Stopped, prior: "TA"},
-		), at(0, 12, 0, 0), nil, []string{"TA:replaced", "TA_STOP:stopped"}},
+		), at(0, 12, 0, 0), nil, []string{"TA:replaced(folded)", "TA_STOP:stopped"}},
 		{"medication use alone: stop type decides", records(
 			rec{block: dossier.MedicationUse, id: "MGB", registered: at(-3, 8, 0, 0), start: at(-30, 0, 0, 0), end: at(-1, 0, 0, 0), stop: dossier.Stopped},
 		), at(0, 12, 0, 0), nil, []string{"MGB:stopped"}},
