@@ -16,7 +16,7 @@ import (
 // now: temazepam stopped three days ago for an adverse reaction; paracetamol in force with an
 // administration agreement, a dispense two days ago, the patient's own account of its use and an
 // administration yesterday; prednisolon agreed to start in five days;
-// metoclopramide agreed for next week and cancelled.
+// metoclopramide agreed for next week and cancelled. Paracetamol also has a variable dosing regimen.
 func mp9Bundle(t *testing.T, now time.Time) []byte {
 	t.Helper()
 	const (
@@ -94,6 +94,9 @@ func mp9Bundle(t *testing.T, now time.Time) []byte {
 		record("MedicationDispense", "373784005", "MVE_PARA", mveSys, "MBH_PARA", map[string]any{"medicationCodeableConcept": paracetamol,
 			"status": "completed", "quantity": map[string]any{"value": 60, "unit": "stuk", "code": "1"},
 			"whenHandedOver": at(-2, 10, 15, 0)}),
+		record("MedicationRequest", "395067002", "WDS_PARA", "urn:oid:2.16.840.1.113883.2.4.3.11.999.77.395067002.1", "MBH_PARA",
+			map[string]any{"medicationCodeableConcept": paracetamol, "basedOn": []any{prior("MA_PARA")}},
+			registered(at(-5, 9, 0, 0)), period(at(-5, 0, 0, 0), ""), text("eerst gedurende 3 dagen 3 maal per dag 2 stuks, dan 2 maal per dag 2 stuks, oraal")),
 		record("MedicationStatement", "422979000", "MGB_PARA", "urn:oid:2.16.840.1.113883.2.4.3.11.999.77.6.1", "MBH_PARA",
 			map[string]any{"medicationCodeableConcept": paracetamol, "effectivePeriod": map[string]any{"start": at(-20, 0, 0, 0)}},
 			text("3 maal per dag 1 stuk, oraal")),
@@ -193,6 +196,9 @@ func TestMedicationScreensFollowMP9(t *testing.T) {
 		}
 		if !strings.Contains(current, "Laatst verstrekt "+dutchDate(now.AddDate(0, 0, -2))+": 60 stuks") || !strings.Contains(current, "Toedieningsafspraak") {
 			t.Errorf("%s: current medication lacks the pharmacy's agreement or the last dispense", card)
+		}
+		if !strings.Contains(current, "Wisselend doseerschema: eerst gedurende 3 dagen 3 maal per dag 2 stuks") || strings.Count(current, "PARACETAMOL TABLET 500MG") != 1 {
+			t.Errorf("%s: the variable dosing regimen is not shown with its agreement, once", card)
 		}
 		if !strings.Contains(current, "Gebruik volgens patiënt: 3 maal per dag 1 stuk, oraal") ||
 			!strings.Contains(current, "Laatst toegediend "+dutchDate(now.AddDate(0, 0, -1))+" 08:00: 2 stuks, oraal") {

@@ -96,6 +96,9 @@ func showLine(v *dossierView, l medication.Line) {
 	if d := l.Treatment.LastDispense; d != nil && d.ID != l.Record.ID {
 		v.show(access.Medication, itemID("medication", d.ID))
 	}
+	if w := (medicationRow{Line: l}).Schedule(); w != nil {
+		v.show(access.Medication, itemID("medication", w.ID))
+	}
 	if u := (medicationRow{Line: l}).LatestUse(); u != nil {
 		v.show(access.Medication, itemID("medication", u.Record.ID))
 	}
@@ -156,4 +159,13 @@ func (r medicationRow) LastAdministration() *dossier.Medication {
 		return nil
 	}
 	return &r.Treatment.Administrations[0]
+}
+
+// Schedule is the variable dosing regimen (wisselend doseerschema) in force for the treatment, if any:
+// its dosage then overrides the agreement's (MP9 3.0, mp-VariableDosingRegimen).
+func (r medicationRow) Schedule() *dossier.Medication {
+	if r.Treatment == nil || r.Treatment.Schedule == nil || r.Treatment.Schedule.Record.ID == r.Record.ID {
+		return nil
+	}
+	return &r.Treatment.Schedule.Record
 }
