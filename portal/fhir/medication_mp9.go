@@ -375,7 +375,10 @@ func codesOf(c *CodeableConcept) string {
 }
 
 // periodOfUse reads a period of use: start, end, and the duration that gives the end when none is sent
-// (mp-MedicationAgreement, ext-TimeInterval.Period: "end = start + duration"), and the condition.
+// (mp-MedicationAgreement PeriodOfUse: "When PeriodOfUse.Duration and PeriodOfUse.startDateTime are
+// known, PeriodOfUse.endDateTime can be deduced"), and the condition. The profile requires a time on the
+// end; an end sent as a date alone is read as the first moment of that day, the earlier of the two
+// readings, so that a stop is never shown later than it was meant.
 func periodOfUse(p *mpPeriod, field string) (start, end *time.Time, duration, condition string, err error) {
 	if p == nil {
 		return nil, nil, "", "", nil

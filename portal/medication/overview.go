@@ -273,10 +273,15 @@ func currentOf(lines []Line) *Line {
 //     "the newest wins".
 //  2. A record with stop type geannuleerd (89925002), and what it points at, was never used: cancelled.
 //  3. A stop record (stopgezet 410546004 or onderbroken 385655000) repeats the original start and ends
-//     on the stop date: until then the agreement is in force, from then on stopped or paused.
+//     on the stop date ("In the case of an agreement to discontinue use, this is the start date of the
+//     original medication agreement. The end date indicates from when the medication is to be
+//     discontinued", mp-MedicationAgreement PeriodOfUse): until then the agreement is in force, from
+//     then on stopped or paused.
 //  4. Otherwise the period of use decides: start after now is future, end before now is ended; a start
-//     without an end is indefinite. The state never follows .status (the stop type never changes,
-//     .status does; the qualification data keep "active" on stops).
+//     without an end is indefinite ("With medication for an indefinite period only a start date is
+//     indicated", mp-MedicationAgreement PeriodOfUse). The state never follows .status: "StopType (which
+//     may never change in an instance)" is not .status, which "may change over the lifetime of a
+//     resource" (ext-StopType definition); the qualification data keep "active" on stops.
 //  5. Technical stop: when a stop record's end equals the start of a new agreement in the treatment, the
 //     new one overrules; at most one of the two is valid at any moment (release notes 3.0.0-beta.3).
 func agreementLines(records []dossier.Medication, now time.Time, relations ...dossier.LinkRelation) []Line {
