@@ -169,3 +169,13 @@ func (r medicationRow) Schedule() *dossier.Medication {
 	}
 	return &r.Treatment.Schedule.Record
 }
+
+// Strength is the medicine's strength when the drug's name does not already say it ("Metoprolol retard
+// 50 mg tablet" needs no "50 mg" after it).
+func (r medicationRow) Strength() string {
+	st := strings.TrimSpace(r.Record.Strength)
+	if st == "" || strings.Contains(strings.ToLower(r.Record.Drug), strings.ToLower(st)) {
+		return ""
+	}
+	return st
+}
