@@ -175,6 +175,7 @@ type medicationResource struct {
 	ModifierExtension         mpExtensions       `json:"modifierExtension,omitempty"`
 	Identifier                []Identifier       `json:"identifier,omitempty"`
 	Status                    string             `json:"status,omitempty"`
+	Intent                    string             `json:"intent,omitempty"`
 	StatusReason              json.RawMessage    `json:"statusReason,omitempty"`
 	Category                  json.RawMessage    `json:"category,omitempty"`
 	MedicationCodeableConcept *selectableConcept `json:"medicationCodeableConcept,omitempty"`
@@ -592,6 +593,11 @@ func (r *run) importMedicationRecord(e *entry) (bool, error) {
 	block, err := m.blockOf()
 	if err != nil {
 		return false, err
+	}
+	if block != dossier.NoBlock && (m.Intent == "plan" || m.Intent == "proposal") {
+		// mp-ProposalMedicationAgreement-Bundle fixes intent "plan" on a proposal (voorstel), which a
+		// prescriber may or may not turn into an agreement: it is nobody's medication yet.
+		return false, skip("an MP9 proposal (intent %s) is not an agreement; the portal shows agreements only", m.Intent)
 	}
 	pat, err := r.patientOf(m.Subject, "subject")
 	if err != nil {

@@ -56,6 +56,7 @@ func TestMP9ImportRules(t *testing.T) {
 			map[string]any{"url": nictiz + "ext-PharmaceuticalTreatment.Identifier", "valueIdentifier": identifier(mbhSys, "MBH_1")},
 			map[string]any{"url": nictiz + "ext-TimeInterval.Period", "valuePeriod": map[string]any{"start": "${DATE, T, D, -1}T08:00:00+01:00"}}}),
 		with(agreementRes("ta-as-request", "TA_1"), "category", []any{coding(snomedSys, "422037009", "toedieningsafspraak")}),
+		agreementRes("ma-proposal", "MA_PROPOSAL", "intent", "plan"),
 		agreementRes("ma-stop", "MA_1_STOP", "modifierExtension", stopTypeExt("410546004"),
 			"priorPrescription", map[string]any{"type": "MedicationRequest", "identifier": identifier(maIDSys, "MA_1")},
 			"reasonCode", []any{coding(snomedSys, "62014003", "ongewenste reactie op medicatie en/of drugs")}),
@@ -80,6 +81,9 @@ func TestMP9ImportRules(t *testing.T) {
 	}
 	if len(r.Rejected) != len(wantRejected) {
 		t.Errorf("rejections: %+v", r.Rejected)
+	}
+	if r.Skipped["an MP9 proposal (intent plan) is not an agreement; the portal shows agreements only"] != 1 {
+		t.Errorf("the proposal was not skipped with its reason: %v", r.Skipped)
 	}
 	meds, err := env.st.Medications(ctx, env.patient(t, "p1").ID)
 	if err != nil {
