@@ -89,7 +89,7 @@ func (s *Store) Allergies(ctx context.Context, patientID int64) ([]dossier.Aller
 	return out, nil
 }
 
-// medicationColumns are the columns of a medication record, in the order PutMedication writes them.
+// medicationColumns are the columns of a medication record as the screens read them.
 const medicationColumns = `id, patient_id, source_kind, code_system, code, drug, strength, dose, route, status, reason,
 	prescriber, prescriber_specialism, start_at, stop_at, stop_reason, fhir_id, category, identifier_system,
 	identifier_value, treatment_system, treatment_value, registered_at, stop_type, duration, period_condition,
