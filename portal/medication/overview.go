@@ -79,34 +79,6 @@ type Overview struct {
 	Treatments []*Treatment
 }
 
-// Records lists every record the overview holds: the lines of every treatment (folded ones too) and
-// the pharmacy records, use and administrations attached to them.
-func (o Overview) Records() []int64 {
-	var ids []int64
-	for _, t := range o.Treatments {
-		for _, l := range t.Lines {
-			ids = append(ids, l.Record.ID)
-		}
-		if t.AdministrationAgreement != nil {
-			ids = append(ids, t.AdministrationAgreement.Record.ID)
-		}
-		if t.Schedule != nil {
-			ids = append(ids, t.Schedule.Record.ID)
-		}
-		if t.LastDispense != nil {
-			ids = append(ids, t.LastDispense.ID)
-		}
-		for _, u := range t.Use {
-			ids = append(ids, u.Record.ID)
-		}
-		for _, a := range t.Administrations {
-			ids = append(ids, a.ID)
-		}
-	}
-	slices.Sort(ids)
-	return slices.Compact(ids)
-}
-
 // Build groups a patient's records into treatments and decides, at now, which agreement is in force.
 func Build(records []dossier.Medication, now time.Time) Overview {
 	groups := map[string][]dossier.Medication{}

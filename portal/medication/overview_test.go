@@ -281,13 +281,10 @@ func TestBuildPharmacySide(t *testing.T) {
 		t.Errorf("history: %+v", o.History)
 	}
 	var shown []string
-	byID := map[int64]string{}
-	for _, r := range rs {
-		byID[r.ID] = r.IdentifierValue
+	for _, l := range tr.Lines {
+		shown = append(shown, l.Record.IdentifierValue)
 	}
-	for _, id := range o.Records() {
-		shown = append(shown, byID[id])
-	}
+	shown = append(shown, tr.AdministrationAgreement.Record.IdentifierValue, tr.LastDispense.IdentifierValue, tr.Use[0].Record.IdentifierValue)
 	slices.Sort(shown)
 	if fmt.Sprint(shown) != "[MA MGB MVE_2 TA_2]" {
 		t.Errorf("records shown: %v, want the agreement, the TA in force, the last dispense and the use", shown)
