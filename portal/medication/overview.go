@@ -180,6 +180,10 @@ func buildTreatment(key string, records []dossier.Medication, now time.Time) *Tr
 		// Without the prescriber's agreement the pharmacy's is the best account of the treatment
 		// (mp:V9.0 voorbeeld medicatieoverzicht: pharmacists see TAs first).
 		t.Lines = agreementLines(by[dossier.AdministrationAgreement], now, dossier.LinkAdministrationAgreement)
+	case len(by[dossier.VariableDosingRegimen]) > 0:
+		// A dosing schedule whose agreement was not received (a thrombosis service's schedule, say) still
+		// says the drug is taken: hiding it would hide the drug.
+		t.Lines = agreementLines(by[dossier.VariableDosingRegimen], now, dossier.LinkPrior)
 	case len(by[dossier.MedicationUse]) > 0:
 		t.Lines = agreementLines(by[dossier.MedicationUse], now)
 	case len(by[dossier.NoBlock]) > 0:
@@ -192,14 +196,13 @@ func buildTreatment(key string, records []dossier.Medication, now time.Time) *Tr
 		last := newestFirst(by[dossier.MedicationAdministered])[0]
 		t.Lines = []Line{{Record: last, State: Ended, StopAt: last.StartAt}}
 	}
-	// A dispense request (VV) and a variable dosing regimen (WDS) are never medication of their own:
-	// a treatment of only those has no line.
+	// A dispense request (VV) is never medication of its own: a treatment of only those has no line.
 	if ta := by[dossier.AdministrationAgreement]; len(ta) > 0 && len(by[dossier.MedicationAgreement]) > 0 {
 		t.AdministrationAgreement = currentOf(agreementLines(ta, now, dossier.LinkAdministrationAgreement))
 	} else if len(ta) > 0 {
 		t.AdministrationAgreement = currentOf(t.Lines)
 	}
-	if wds := by[dossier.VariableDosingRegimen]; len(wds) > 0 {
+	if wds := by[dossier.VariableDosingRegimen]; len(wds) > 0 && len(by[dossier.MedicationAgreement]) > 0 {
 		t.Schedule = currentOf(agreementLines(wds, now, dossier.LinkPrior))
 	}
 	if mve := by[dossier.MedicationDispense]; len(mve) > 0 {

@@ -207,6 +207,9 @@ func TestBuild(t *testing.T) {
 			rec{block: dossier.AdministrationAgreement, id: "TA", registered: at(-3, 8, 0, 0), start: at(-3, 0, 0, 0)},
 			rec{block: dossier.AdministrationAgreement, id: "TA_STOP", registered: at(-1, 8, 0, 0), start: at(-3, 0, 0, 0), end: at(-1, 23, 59, 59), stop: dossier.Stopped, prior: "TA"},
 		), at(0, 12, 0, 0), nil, []string{"TA:replaced(folded)", "TA_STOP:stopped"}},
+		{"a variable dosing regimen without its agreement still shows the drug", records(
+			rec{block: dossier.VariableDosingRegimen, id: "WDS", registered: at(-3, 8, 0, 0), start: at(-3, 0, 0, 0)},
+		), at(0, 12, 0, 0), []string{"WDS:in_force"}, nil},
 		{"medication use alone: stop type decides", records(
 			rec{block: dossier.MedicationUse, id: "MGB", registered: at(-3, 8, 0, 0), start: at(-30, 0, 0, 0), end: at(-1, 0, 0, 0), stop: dossier.Stopped},
 		), at(0, 12, 0, 0), nil, []string{"MGB:stopped"}},
