@@ -122,6 +122,18 @@ func (r *run) putMedication(e *entry, row *dossier.Medication) (bool, error) {
 		return false, err
 	}
 	row.ID = knownRow(prev, found)
+	if row.ID != 0 && row.IdentifierValue != "" {
+		// The resource id is known: it must be the same record. Two records under one resource id (two
+		// senders numbering alike) would otherwise overwrite each other.
+		system, value, err := r.tx.MedicationIdentifier(row.ID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return false, err
+		case value != "" && (value != row.IdentifierValue || system != row.IdentifierSystem):
+			return false, reject("%s was imported before as record %s|%s; record %s|%s cannot take its resource id", e.name(), system, value, row.IdentifierSystem, row.IdentifierValue)
+		}
+	}
 	if row.ID == 0 && row.IdentifierValue != "" {
 		id, patientID, err := r.tx.MedicationByIdentifier(row.SourceKind, row.IdentifierSystem, row.IdentifierValue)
 		switch {

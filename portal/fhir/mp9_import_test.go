@@ -125,6 +125,23 @@ func TestMP9IdentifierOfAnotherPatient(t *testing.T) {
 	}
 }
 
+// TestMP9OtherRecordUnderKnownResourceID refuses a record that arrives under the resource id of another
+// record: the first record stays as it was.
+func TestMP9OtherRecordUnderKnownResourceID(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t)
+	env.load(t, "one.json", bundleJSON(t, "transaction", patientRes("p1", "999993653", "Jansen"), agreementRes("ma1", "MA_1")))
+	r := env.im.ImportBytes(ctx, "two.json", bundleJSON(t, "transaction", patientRes("p1", "999993653", "Jansen"),
+		agreementRes("ma1", "MA_OTHER", "medicationCodeableConcept", map[string]any{"text": "IBUPROFEN 400MG"})))
+	if reason, ok := rejectedFor(r, "MedicationRequest/ma1"); !ok || !strings.Contains(reason, "cannot take its resource id") {
+		t.Errorf("rejected %v: %q", ok, reason)
+	}
+	meds, _ := env.st.Medications(ctx, env.patient(t, "p1").ID)
+	if len(meds) != 1 || meds[0].IdentifierValue != "MA_1" || meds[0].Drug != "PARACETAMOL 1000MG TABLET" {
+		t.Errorf("the first record changed: %+v", meds)
+	}
+}
+
 // TestMP9DispenseAndAdministration imports a verstrekking and a medicatietoediening, which the portal
 // used to skip.
 func TestMP9DispenseAndAdministration(t *testing.T) {

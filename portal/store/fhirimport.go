@@ -560,6 +560,19 @@ func (t *ImportTx) PutMedication(m *dossier.Medication) error {
 	return nil
 }
 
+// MedicationIdentifier returns the business identifier of the medication record in row id, so that the
+// importer can refuse another record that arrives under a resource id this one already has.
+func (t *ImportTx) MedicationIdentifier(id int64) (system, value string, err error) {
+	var row struct {
+		System string `db:"identifier_system"`
+		Value  string `db:"identifier_value"`
+	}
+	if err := t.get(&row, `SELECT identifier_system, identifier_value FROM medications WHERE id = ?`, id); err != nil {
+		return "", "", fmt.Errorf("store: medication %d: %w", id, err)
+	}
+	return row.System, row.Value, nil
+}
+
 // MedicationByIdentifier finds the medication record with this business identifier, of the given kind of
 // resource: MP9 sends the same record again under another resource id, and it must stay one record.
 // It returns the row id and the patient the record belongs to, or ErrNotFound.
