@@ -17,6 +17,7 @@ import (
 // administration agreement, a dispense two days ago, the patient's own account of its use and an
 // administration yesterday; prednisolon agreed to start in five days;
 // metoclopramide agreed for next week and cancelled. Paracetamol also has a variable dosing regimen.
+// Omeprazol stops in two days and diclofenac is paused after tomorrow.
 func mp9Bundle(t *testing.T, now time.Time) []byte {
 	t.Helper()
 	const (
@@ -79,6 +80,7 @@ func mp9Bundle(t *testing.T, now time.Time) []byte {
 	}
 	temazepam, paracetamol := drug("20338", "TEMAZEPAM CAPSULE 10MG"), drug("2194", "PARACETAMOL TABLET 500MG")
 	prednisolon, metoclopramide := drug("3824", "PREDNISOLON TABLET 5MG"), drug("1929", "METOCLOPRAMIDE TABLET 10MG")
+	omeprazol, diclofenac := drug("6602", "OMEPRAZOL CAPSULE 20MG"), drug("20265", "DICLOFENAC TABLET 50MG")
 	resources := []map[string]any{
 		record("MedicationRequest", "33633005", "MA_TEMA", maSys, "MBH_TEMA", map[string]any{"medicationCodeableConcept": temazepam},
 			registered(at(-10, 9, 0, 0)), period(at(-10, 0, 0, 0), ""), text("1 maal per dag 1 stuk, oraal")),
@@ -103,6 +105,18 @@ func mp9Bundle(t *testing.T, now time.Time) []byte {
 		record("MedicationAdministration", "18629005", "MTD_PARA", "urn:oid:2.16.840.1.113883.2.4.3.11.999.77.18629005.1", "MBH_PARA",
 			map[string]any{"medicationCodeableConcept": paracetamol, "status": "completed", "effectiveDateTime": at(-1, 8, 0, 0),
 				"dosage": map[string]any{"dose": map[string]any{"value": 2, "unit": "stuk", "code": "1"}, "route": map[string]any{"text": "oraal"}}}),
+		record("MedicationRequest", "33633005", "MA_OME", maSys, "MBH_OME", map[string]any{"medicationCodeableConcept": omeprazol},
+			registered(at(-30, 9, 0, 0)), period(at(-30, 0, 0, 0), ""), text("1 maal per dag 1 stuk, oraal")),
+		record("MedicationRequest", "33633005", "MA_OME_STOP", maSys, "MBH_OME", map[string]any{"medicationCodeableConcept": omeprazol,
+			"modifierExtension": stop("410546004"), "priorPrescription": prior("MA_OME"),
+			"reasonCode": []any{concept(snomed, "112751000146109", "medicatiebeleid veranderd")}},
+			registered(at(-1, 9, 0, 0)), period(at(-30, 0, 0, 0), at(2, 23, 59, 59)), text("1 maal per dag 1 stuk, oraal")),
+		record("MedicationRequest", "33633005", "MA_DICLO", maSys, "MBH_DICLO", map[string]any{"medicationCodeableConcept": diclofenac},
+			registered(at(-30, 9, 0, 0)), period(at(-30, 0, 0, 0), ""), text("2 maal per dag 1 stuk, oraal")),
+		record("MedicationRequest", "33633005", "MA_DICLO_PAUZE", maSys, "MBH_DICLO", map[string]any{"medicationCodeableConcept": diclofenac,
+			"modifierExtension": stop("385655000"), "priorPrescription": prior("MA_DICLO"),
+			"reasonCode": []any{concept(snomed, "405613005", "verrichting gepland")}},
+			registered(at(-1, 9, 0, 0)), period(at(-30, 0, 0, 0), at(1, 23, 59, 59)), text("2 maal per dag 1 stuk, oraal")),
 		record("MedicationRequest", "33633005", "MA_PRED", maSys, "MBH_PRED", map[string]any{"medicationCodeableConcept": prednisolon},
 			registered(at(-1, 9, 0, 0)), period(at(5, 0, 0, 0), at(11, 23, 59, 59)), text("1 maal per dag 6 stuks, oraal")),
 		record("MedicationRequest", "33633005", "MA_METO", maSys, "MBH_METO", map[string]any{"medicationCodeableConcept": metoclopramide},
@@ -203,6 +217,15 @@ func TestMedicationScreensFollowMP9(t *testing.T) {
 		if !strings.Contains(current, "Gebruik volgens patiënt: 3 maal per dag 1 stuk, oraal") ||
 			!strings.Contains(current, "Laatst toegediend "+dutchDate(now.AddDate(0, 0, -1))+" 08:00: 2 stuks, oraal") {
 			t.Errorf("%s: current medication lacks the patient's use or the last administration", card)
+		}
+		// A stop and a pause that lie ahead: current until then, saying when and why.
+		if i := strings.Index(current, "OMEPRAZOL CAPSULE 20MG"); i < 0 || !strings.Contains(current[i:], "gebruik tot en met "+dutchDate(now.AddDate(0, 0, 2))) ||
+			!strings.Contains(current[i:], "medicatiebeleid veranderd") {
+			t.Errorf("%s: the coming stop of omeprazol is not shown with its date and reason", card)
+		}
+		if i := strings.Index(current, "DICLOFENAC TABLET 50MG"); i < 0 || !strings.Contains(current[i:], "onderbroken na "+dutchDate(now.AddDate(0, 0, 1))) ||
+			!strings.Contains(current[i:], "verrichting gepland") {
+			t.Errorf("%s: the coming pause of diclofenac is not shown with its date and reason", card)
 		}
 		i := strings.Index(history, "TEMAZEPAM CAPSULE 10MG")
 		if i < 0 {
