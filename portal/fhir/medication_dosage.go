@@ -55,6 +55,12 @@ func dosageInstructionText(ds []mpDosage, cycle *Quantity) string {
 		}
 	}
 	schedule := strings.Join(parts, ", ")
+	for _, d := range ds {
+		if cycle == nil {
+			// The cyclical schedule may also stand on a dosage instruction; a modifier is never ignored.
+			cycle = cycleOf(d.ModifierExtension)
+		}
+	}
 	if cycle != nil && cycle.Value != nil && schedule != "" {
 		schedule = "cyclus van " + durationText(*cycle.Value, orDefault(cycle.Code, "d")) + ": steeds " + schedule
 	}

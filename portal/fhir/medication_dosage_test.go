@@ -35,6 +35,8 @@ func TestDosageInstructionText(t *testing.T) {
 			"", "eerst gedurende 21 dagen 1 maal per dag 1 stuk, dan gedurende 7 dagen pauze"},
 		{"weekdays", `[{"timing":{"repeat":{"dayOfWeek":["mon","thu"],"timeOfDay":["08:00:00"]}},"doseAndRate":[{"doseQuantity":{"value":1,"unit":"stuk","code":"1"}}]}]`,
 			"", "op maandag en donderdag om 08:00 1 stuk"},
+		{"cyclic schedule on the dosage instruction", `[{"modifierExtension":[{"url":"http://nictiz.nl/fhir/StructureDefinition/ext-InstructionsForUse.RepeatPeriodCyclicalSchedule","valueDuration":{"value":28,"code":"d"}}],"timing":{"repeat":{"boundsDuration":{"value":21,"code":"d"},"frequency":1,"period":1,"periodUnit":"d"}},"doseAndRate":[{"doseQuantity":{"value":1,"unit":"stuk","code":"1"}}]}]`,
+			"", "cyclus van 28 dagen: steeds gedurende 21 dagen 1 maal per dag 1 stuk"},
 		{"free text only", `[{"text":"volgens schema trombosedienst"}]`, "", "volgens schema trombosedienst"},
 	}
 	for _, tc := range tests {
