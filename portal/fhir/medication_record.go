@@ -209,9 +209,14 @@ func (r *run) fillPlainMedication(m *medicationResource, row *dossier.Medication
 	row.Reason = r.reasonText(m.ReasonCode, m.ReasonReference)
 	row.StopReason = statusReasonOf(m.StatusReason)
 	var err error
+	// The modifiers the portal understands count here too: a stop type stops the record (portal/medication
+	// reads it before the status), a cyclical schedule is written into the dosage.
+	if row.StopType, err = stopTypeOf(m, dossier.NoBlock); err != nil {
+		return err
+	}
 	switch m.ResourceType {
 	case "MedicationRequest":
-		row.Dose, row.Route = plainDosageText(m.DosageInstruction)
+		row.Dose, row.Route = plainDosageText(m.DosageInstruction, cycleOf(m.ModifierExtension))
 		start, stop := "", ""
 		if len(m.DosageInstruction) > 0 && m.DosageInstruction[0].Timing != nil && m.DosageInstruction[0].Timing.Repeat != nil &&
 			m.DosageInstruction[0].Timing.Repeat.BoundsPeriod != nil {
@@ -236,7 +241,7 @@ func (r *run) fillPlainMedication(m *medicationResource, row *dossier.Medication
 				return reject("dosage is not a list of Dosage: %v", err)
 			}
 		}
-		row.Dose, row.Route = plainDosageText(ds)
+		row.Dose, row.Route = plainDosageText(ds, cycleOf(m.ModifierExtension))
 		start, stop := m.EffectiveDateTime, ""
 		if m.EffectivePeriod != nil {
 			start, stop = m.EffectivePeriod.Start, m.EffectivePeriod.End
@@ -253,7 +258,7 @@ func (r *run) fillPlainMedication(m *medicationResource, row *dossier.Medication
 			}
 		}
 	case "MedicationDispense":
-		row.Dose, row.Route = plainDosageText(m.DosageInstruction)
+		row.Dose, row.Route = plainDosageText(m.DosageInstruction, cycleOf(m.ModifierExtension))
 		if row.HandedOverAt, err = timeOf("whenHandedOver", m.WhenHandedOver); err != nil {
 			return err
 		}
@@ -288,10 +293,15 @@ func (r *run) fillPlainMedication(m *medicationResource, row *dossier.Medication
 }
 
 // plainDosageText writes a dosage as the overview always showed it: the text, else dose and frequency;
-// and the route.
-func plainDosageText(ds []mpDosage) (dose, route string) {
+// and the route. A cyclical schedule, a modifier, is never dropped: such a dosage is written out in full.
+func plainDosageText(ds []mpDosage, cycle *Quantity) (dose, route string) {
 	if len(ds) == 0 {
 		return "", ""
+	}
+	for _, d := range ds {
+		if cycle != nil || cycleOf(d.ModifierExtension) != nil {
+			return dosageInstructionText(ds, cycle), ""
+		}
 	}
 	d := ds[0]
 	route = conceptText(d.Route)

@@ -188,3 +188,19 @@ func TestMP9DispenseAndAdministration(t *testing.T) {
 		}
 	}
 }
+
+// TestStopTypeWithoutMP9Category reads the stop type of a record that carries no MP9 category: a
+// modifier the portal understands is never dropped, whatever profile the sender used.
+func TestStopTypeWithoutMP9Category(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t)
+	env.load(t, "plain.json", bundleJSON(t, "transaction", patientRes("p1", "999993653", "Jansen"),
+		res{"resourceType": "MedicationStatement", "id": "ms1", "status": "active", "subject": ref("urn:uuid:p1"),
+			"medicationCodeableConcept": map[string]any{"text": "Metformine 500 mg"},
+			"effectivePeriod":           map[string]any{"start": "2026-01-01", "end": "2026-11-01T12:00:00Z"},
+			"modifierExtension":         stopTypeExt("410546004")}))
+	meds, _ := env.st.Medications(ctx, env.patient(t, "p1").ID)
+	if len(meds) != 1 || meds[0].StopType != dossier.Stopped || meds[0].Category != dossier.NoBlock {
+		t.Errorf("rows: %+v", meds)
+	}
+}

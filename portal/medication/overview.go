@@ -387,8 +387,12 @@ func byPeriod(start, end *time.Time, now time.Time) State {
 	return InForce
 }
 
-// plainLine is a record without an MP9 category: its FHIR status says what it is, its dates when.
+// plainLine is a record without an MP9 category: its FHIR status says what it is, its dates when. A stop
+// type, a modifier, is read first: it means what it means in MP9, whatever the status says.
 func plainLine(r dossier.Medication, now time.Time) Line {
+	if r.StopType != dossier.NotStopped {
+		return agreementLines([]dossier.Medication{r}, now)[0]
+	}
 	l := Line{Record: r, StopAt: r.StopAt, Reason: r.StopReason}
 	switch r.Status {
 	case "stopped":

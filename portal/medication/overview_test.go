@@ -309,18 +309,22 @@ func TestBuildPlainRecords(t *testing.T) {
 		plain(6, "entered-in-error", at(-10, 0, 0, 0), nil),
 		plain(7, "cancelled", at(-10, 0, 0, 0), nil),
 		plain(8, "active", at(-10, 0, 0, 0), nil),
+		plain(9, "active", at(-10, 0, 0, 0), at(-1, 0, 0, 0)),
+		plain(10, "active", at(-10, 0, 0, 0), at(3, 0, 0, 0)),
 	}
+	rs[8].StopType = dossier.Stopped // a stop type on a record without MP9 category still stops it
+	rs[9].StopType = dossier.Cancelled
 	o := medication.Build(rs, *at(0, 12, 0, 0))
 	got := map[int64]medication.State{}
 	for _, l := range append(o.Current, o.History...) {
 		got[l.Record.ID] = l.State
 	}
 	want := map[int64]medication.State{1: medication.InForce, 2: medication.Stopped, 3: medication.Stopped, 4: medication.Future,
-		5: medication.Paused, 7: medication.Cancelled, 8: medication.InForce}
+		5: medication.Paused, 7: medication.Cancelled, 8: medication.InForce, 9: medication.Stopped, 10: medication.Cancelled}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("states = %v, want %v", got, want)
 	}
-	if len(o.Treatments) != 7 {
+	if len(o.Treatments) != 9 {
 		t.Errorf("each plain record is its own treatment: %d treatments", len(o.Treatments))
 	}
 }
