@@ -573,6 +573,15 @@ func (t *ImportTx) MedicationIdentifier(id int64) (system, value string, err err
 	return row.System, row.Value, nil
 }
 
+// medicationByIdentifier is the lookup of MedicationByIdentifier. The condition on an empty value lets
+// SQLite use the partial index medications_identifier: a bound value proves nothing to the planner.
+const medicationByIdentifier = `
+		SELECT id, patient_id
+		FROM medications
+		WHERE identifier_value = ? AND identifier_value <> '' AND identifier_system = ? AND source_kind = ?
+		ORDER BY id
+		LIMIT 1`
+
 // MedicationByIdentifier finds the medication record with this business identifier, of the given kind of
 // resource: MP9 sends the same record again under another resource id, and it must stay one record.
 // It returns the row id and the patient the record belongs to, or ErrNotFound.
@@ -581,12 +590,7 @@ func (t *ImportTx) MedicationByIdentifier(kind dossier.MedicationSource, system,
 		ID        int64 `db:"id"`
 		PatientID int64 `db:"patient_id"`
 	}
-	if err := t.get(&row, `
-		SELECT id, patient_id
-		FROM medications
-		WHERE identifier_value = ? AND identifier_system = ? AND source_kind = ?
-		ORDER BY id
-		LIMIT 1`, value, system, kind); err != nil {
+	if err := t.get(&row, medicationByIdentifier, value, system, kind); err != nil {
 		return 0, 0, fmt.Errorf("store: medication %s|%s: %w", system, value, err)
 	}
 	return row.ID, row.PatientID, nil

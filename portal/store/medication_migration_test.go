@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,5 +87,34 @@ func TestMedicationRecordsMigrationKeepsRows(t *testing.T) {
 	}
 	if _, err := s.write.ExecContext(ctx, `UPDATE medications SET category = 'XX' WHERE id = 9`); err == nil {
 		t.Error("a category outside the MP9 building blocks was accepted")
+	}
+}
+
+// TestMedicationByIdentifierUsesItsIndex asks SQLite for the plan of the lookup the importer makes for
+// every MP9 record, with real arguments: it must use the index on the business identifier, not scan a
+// table that grows with the hospital.
+func TestMedicationByIdentifierUsesItsIndex(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "portal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rows, err := s.write.QueryContext(ctx, "EXPLAIN QUERY PLAN "+medicationByIdentifier, "MA_1", "urn:oid:1.2", "request")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if !strings.Contains(strings.Join(plan, "; "), "USING INDEX medications_identifier") {
+		t.Errorf("the lookup by business identifier does not use its index: %q", plan)
 	}
 }
