@@ -213,8 +213,17 @@ func buildTreatment(key string, records []dossier.Medication, now time.Time) *Tr
 		t.Use = agreementLines(newestFirst(mgb), now)
 	}
 	t.Administrations = newestFirst(by[dossier.MedicationAdministered])
+	// Folding never hides a whole treatment: records that point at each other in a loop (broken data)
+	// would otherwise leave no line to show.
+	visible := false
+	for _, l := range t.Lines {
+		visible = visible || !l.Folded || l.State.IsCurrent()
+	}
 	for i := range t.Lines {
 		t.Lines[i].Treatment = t
+		if !visible {
+			t.Lines[i].Folded = false
+		}
 	}
 	return t
 }

@@ -197,6 +197,10 @@ func TestBuild(t *testing.T) {
 			rec{block: dossier.MedicationAgreement, id: "MA", registered: at(-3, 8, 0, 0), start: at(4, 0, 0, 0)},
 			rec{block: dossier.MedicationAgreement, id: "MA_ANN", registered: at(-1, 8, 0, 0), start: at(4, 0, 0, 0), end: at(4, 0, 0, 0), stop: dossier.Cancelled, prior: "MA"},
 		), at(0, 12, 0, 0), nil, []string{"MA:cancelled", "MA_ANN:cancelled(folded)"}},
+		{"records that stop each other in a loop are never hidden, never current", records(
+			rec{block: dossier.MedicationAgreement, id: "MA_A", registered: at(-3, 8, 0, 0), start: at(-3, 0, 0, 0), end: at(5, 0, 0, 0), stop: dossier.Stopped, prior: "MA_B"},
+			rec{block: dossier.MedicationAgreement, id: "MA_B", registered: at(-3, 8, 0, 0), start: at(-3, 0, 0, 0), end: at(5, 0, 0, 0), stop: dossier.Stopped, prior: "MA_A"},
+		), at(0, 12, 0, 0), nil, []string{"MA_A:replaced", "MA_B:replaced"}},
 		{"a dispense request alone is no medication", records(
 			rec{block: dossier.DispenseRequest, id: "VV", registered: at(-3, 8, 0, 0), start: at(-3, 0, 0, 0)},
 		), at(0, 12, 0, 0), nil, nil},
