@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,7 +22,7 @@ type summaryBody struct {
 	ShowProblems   bool
 	Problems       []dossier.Condition
 	ShowMedication bool
-	Medication     []dossier.Medication
+	Medication     []medicationRow
 	ShowAllergies  bool
 	Allergies      []dossier.Allergy
 	NoneKnown      bool
@@ -59,15 +58,9 @@ func (s *Server) showSummary(c echo.Context) error {
 	}
 	if v.allows(access.Medication) {
 		body.ShowMedication = true
-		all, err := s.store.Medications(ctx, v.patientID())
-		if err != nil {
+		if body.Medication, err = s.currentMedication(ctx, v); err != nil {
 			return err
 		}
-		body.Medication = splitMedication(all, v.now).Current
-		for _, m := range body.Medication {
-			v.show(access.Medication, itemID("medication", m.ID))
-		}
-		v.show(access.Medication)
 	}
 	if v.allows(access.Allergies) {
 		body.ShowAllergies = true
@@ -275,57 +268,11 @@ func (s *Server) showAllergies(c echo.Context) error {
 	return s.renderDossier(c, v, "dossier_allergies", "dossier.allergies.title", body)
 }
 
-// medicationBody is the medication overview: in use, stopped (with the reason), and anything else
-// (planned, on hold).
-type medicationBody struct {
-	Current []dossier.Medication
-	Stopped []dossier.Medication
-	Other   []dossier.Medication
-}
-
-// splitMedication sorts a patient's medication for the overview; entries made in error are left out.
-func splitMedication(all []dossier.Medication, now time.Time) medicationBody {
-	var b medicationBody
-	for _, m := range all {
-		switch {
-		case m.Status == "entered-in-error":
-		case m.IsCurrent(now):
-			b.Current = append(b.Current, m)
-		case m.StopAt != nil && !m.StopAt.After(now), m.Status == "stopped", m.Status == "completed", m.Status == "cancelled":
-			b.Stopped = append(b.Stopped, m)
-		default:
-			b.Other = append(b.Other, m)
-		}
-	}
-	slices.SortStableFunc(b.Stopped, func(a, c dossier.Medication) int {
-		return cmp.Compare(timeOr(c.StopAt).Unix(), timeOr(a.StopAt).Unix())
-	})
-	return b
-}
-
 func timeOr(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}
 	}
 	return *t
-}
-
-func (s *Server) showMedication(c echo.Context) error {
-	v, err := s.openDossier(c, access.Medication)
-	if v == nil {
-		return err
-	}
-	all, err := s.store.Medications(c.Request().Context(), v.patientID())
-	if err != nil {
-		return err
-	}
-	body := splitMedication(all, v.now)
-	for _, group := range [][]dossier.Medication{body.Current, body.Stopped, body.Other} {
-		for _, m := range group {
-			v.show(access.Medication, itemID("medication", m.ID))
-		}
-	}
-	return s.renderDossier(c, v, "dossier_medication", "dossier.medication.title", body)
 }
 
 // labRow is one lab value as the tables show it: formatted in the reader's language, with its flag as

@@ -183,7 +183,7 @@ func TestBrowserGPFromStartPageToLabTrendAndDischargeLetter(t *testing.T) {
 		t.Errorf("html lang %q after the switch", lang)
 	}
 	main := b.Text("main")
-	for _, want := range []string{"Current medication", "Stopped medication", "Why you may see this patient", "Lab results", "Reason for stopping"} {
+	for _, want := range []string{"Current medication", "Medication history", "Why you may see this patient", "Lab results", "Reason for stopping"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("English medication page lacks %q", want)
 		}

@@ -506,7 +506,7 @@ func TestGPSeesEveryCategory(t *testing.T) {
 		}
 	}
 	medication := gp.Get(t, categoryPath(berg, access.Medication))
-	for _, want := range []string{"Gestopte medicatie", "Metformine 500 mg tablet", "Gestopt wegens verminderde nierfunctie (eGFR &lt; 30)", "500 mg", "2x daags 1 tablet"} {
+	for _, want := range []string{"Medicatiegeschiedenis", "Metformine 500 mg tablet", "Gestopt wegens verminderde nierfunctie (eGFR &lt; 30)", "500 mg", "2x daags 1 tablet"} {
 		if !strings.Contains(medication.Body, want) {
 			t.Errorf("medication lacks %q", want)
 		}
@@ -920,7 +920,7 @@ func TestDossierPagesInBothLanguages(t *testing.T) {
 		}
 	}
 	en := gp.Get(t, categoryPath(jong, access.Medication)+"?lang=en")
-	for _, want := range []string{"Current medication", "Stopped medication", "Why you may see this patient", "Lab results"} {
+	for _, want := range []string{"Current medication", "Medication history", "Why you may see this patient", "Lab results"} {
 		if !strings.Contains(en.Body, want) {
 			t.Errorf("English medication page lacks %q", want)
 		}

@@ -145,17 +145,22 @@ func AllergyStatusOf(allergies []Allergy) AllergyStatus {
 	return status
 }
 
-// MedicationSource says whether a medication entry came from what the patient uses (MedicationStatement)
-// or from a prescription (MedicationRequest).
+// MedicationSource says which FHIR resource a medication record came from: what the patient uses
+// (MedicationStatement), a prescription (MedicationRequest), a dispense (MedicationDispense) or an
+// administration (MedicationAdministration).
 type MedicationSource string
 
 // Medication sources.
 const (
-	FromStatement MedicationSource = "statement"
-	FromRequest   MedicationSource = "request"
+	FromStatement      MedicationSource = "statement"
+	FromRequest        MedicationSource = "request"
+	FromDispense       MedicationSource = "dispense"
+	FromAdministration MedicationSource = "administration"
 )
 
-// Medication is one drug on the medication overview, with start, stop and why it stopped.
+// Medication is one medication record: a drug on the overview with start, stop and why it stopped, and,
+// for the Dutch medication standard (MP9), which building block it is, which treatment it belongs to and
+// which records it changes or stops (medication.go).
 type Medication struct {
 	ID                   int64            `db:"id"`
 	PatientID            int64            `db:"patient_id"`
@@ -174,6 +179,8 @@ type Medication struct {
 	StopAt               *time.Time       `db:"stop_at"`
 	StopReason           string           `db:"stop_reason"`
 	FHIRID               *string          `db:"fhir_id"`
+
+	MP9
 }
 
 // IsCurrent reports whether the medication is in use on the given day: active, started and not stopped.

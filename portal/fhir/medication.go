@@ -1,9 +1,9 @@
 package fhir
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -22,8 +22,11 @@ type medicationInfo struct {
 
 const medicationContentType = "application/x-zvp-medication+json"
 
-func medicationOf(m *Medication) medicationInfo {
+func medicationOf(m *Medication, raw json.RawMessage) medicationInfo {
 	code := primaryCoding(m.Code)
+	if g, ok := gstandaardCoding(raw); ok {
+		code = g
+	}
 	info := medicationInfo{System: code.System, Code: code.Code, Drug: conceptText(m.Code)}
 	var strengths []string
 	for _, in := range m.Ingredient {
@@ -44,7 +47,7 @@ func (r *run) importMedication(e *entry) (bool, error) {
 	if err := decode(e, &m); err != nil {
 		return false, err
 	}
-	info := medicationOf(&m)
+	info := medicationOf(&m, e.raw)
 	if info.Drug == "" {
 		return false, reject("a Medication needs a code (or an ingredient) that names the drug")
 	}
@@ -80,7 +83,7 @@ func (r *run) medicationFrom(concept *CodeableConcept, ref *Reference, contained
 			if err := json.Unmarshal(raw, &m); err != nil || m.ResourceType != "Medication" || m.ID != id {
 				continue
 			}
-			info := medicationOf(&m)
+			info := medicationOf(&m, raw)
 			if info.Drug == "" {
 				return info, reject("contained Medication #%s names no drug", id)
 			}
@@ -102,95 +105,9 @@ func (r *run) medicationFrom(concept *CodeableConcept, ref *Reference, contained
 	return info, nil
 }
 
-// importMedicationRequest maps a prescription: start from the dosage bounds or validity period (else the
-// date written), stop from their end, stop reason from statusReason, prescriber and specialism from the
-// requester.
-func (r *run) importMedicationRequest(e *entry) (bool, error) {
-	var m MedicationRequest
-	if err := decode(e, &m); err != nil {
-		return false, err
-	}
-	pat, err := r.patientOf(m.Subject, "subject")
-	if err != nil {
-		return false, err
-	}
-	med, err := r.medicationFrom(m.MedicationCodeableConcept, m.MedicationReference, m.Contained)
-	if err != nil {
-		return false, err
-	}
-	row := dossier.Medication{
-		PatientID:  pat.ID,
-		SourceKind: dossier.FromRequest,
-		CodeSystem: med.System, Code: med.Code, Drug: med.Drug, Strength: med.Strength,
-		Status:     orDefault(m.Status, "unknown"),
-		Reason:     r.reasonText(m.ReasonCode, m.ReasonReference),
-		StopReason: conceptText(m.StatusReason),
-		FHIRID:     &e.id,
-	}
-	row.Dose, row.Route = dosageText(m.DosageInstruction)
-	start, stop := "", ""
-	if len(m.DosageInstruction) > 0 && m.DosageInstruction[0].Timing != nil && m.DosageInstruction[0].Timing.Repeat != nil &&
-		m.DosageInstruction[0].Timing.Repeat.BoundsPeriod != nil {
-		start, stop = m.DosageInstruction[0].Timing.Repeat.BoundsPeriod.Start, m.DosageInstruction[0].Timing.Repeat.BoundsPeriod.End
-	}
-	if m.DispenseRequest != nil && m.DispenseRequest.ValidityPeriod != nil {
-		start = orDefault(start, m.DispenseRequest.ValidityPeriod.Start)
-		stop = orDefault(stop, m.DispenseRequest.ValidityPeriod.End)
-	}
-	if row.StartAt, err = timeOf("start", start, m.AuthoredOn); err != nil {
-		return false, err
-	}
-	if row.StopAt, err = timeOf("stop", stop); err != nil {
-		return false, err
-	}
-	p := r.partyOf(m.Requester)
-	row.Prescriber, row.PrescriberSpecialism = p.name, p.specialism
-	return r.putMedication(e, &row)
-}
-
-// importMedicationStatement maps what the patient uses: effective period as start and stop, statusReason
-// as the reason for stopping, the information source as prescriber when it is a practitioner.
-func (r *run) importMedicationStatement(e *entry) (bool, error) {
-	var m MedicationStatement
-	if err := decode(e, &m); err != nil {
-		return false, err
-	}
-	pat, err := r.patientOf(m.Subject, "subject")
-	if err != nil {
-		return false, err
-	}
-	med, err := r.medicationFrom(m.MedicationCodeableConcept, m.MedicationReference, m.Contained)
-	if err != nil {
-		return false, err
-	}
-	row := dossier.Medication{
-		PatientID:  pat.ID,
-		SourceKind: dossier.FromStatement,
-		CodeSystem: med.System, Code: med.Code, Drug: med.Drug, Strength: med.Strength,
-		Status:     orDefault(m.Status, "unknown"),
-		Reason:     r.reasonText(m.ReasonCode, m.ReasonReference),
-		StopReason: conceptsText(m.StatusReason),
-		FHIRID:     &e.id,
-	}
-	row.Dose, row.Route = dosageText(m.Dosage)
-	start, stop := m.EffectiveDateTime, ""
-	if m.EffectivePeriod != nil {
-		start, stop = m.EffectivePeriod.Start, m.EffectivePeriod.End
-	}
-	if row.StartAt, err = timeOf("effective", start); err != nil {
-		return false, err
-	}
-	if row.StopAt, err = timeOf("effectivePeriod.end", stop); err != nil {
-		return false, err
-	}
-	if m.InformationSource != nil {
-		if p := r.partyOf(m.InformationSource); p.typ == "Practitioner" {
-			row.Prescriber, row.PrescriberSpecialism = p.name, p.specialism
-		}
-	}
-	return r.putMedication(e, &row)
-}
-
+// putMedication writes a medication record. A record is found again by its resource id, else by its
+// business identifier: MP9 senders send the same record under new resource ids, and it must stay one
+// record (mp9 reference, section 1: dedupe on the business identifier, never on Resource.id).
 func (r *run) putMedication(e *entry, row *dossier.Medication) (bool, error) {
 	kind, err := r.tx.MedicationSourceKind(e.id)
 	switch {
@@ -198,13 +115,37 @@ func (r *run) putMedication(e *entry, row *dossier.Medication) (bool, error) {
 	case err != nil:
 		return false, err
 	case kind != row.SourceKind:
-		return false, reject("a medication entry with id %s was imported from a %s before; the ids of MedicationRequest and MedicationStatement must differ", e.id, kind)
+		return false, reject("a medication record with id %s was imported from a %s before; the ids of the medication resource types must differ", e.id, kind)
 	}
 	prev, found, err := r.existing(e)
 	if err != nil {
 		return false, err
 	}
 	row.ID = knownRow(prev, found)
+	if row.ID != 0 && row.IdentifierValue != "" {
+		// The resource id is known: it must be the same record. Two records under one resource id (two
+		// senders numbering alike) would otherwise overwrite each other.
+		system, value, err := r.tx.MedicationIdentifier(row.ID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return false, err
+		case value != "" && (value != row.IdentifierValue || system != row.IdentifierSystem):
+			return false, reject("%s was imported before as record %s|%s; record %s|%s cannot take its resource id", e.name(), system, value, row.IdentifierSystem, row.IdentifierValue)
+		}
+	}
+	if row.ID == 0 && row.IdentifierValue != "" {
+		id, patientID, err := r.tx.MedicationByIdentifier(row.SourceKind, row.IdentifierSystem, row.IdentifierValue)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return false, err
+		case patientID != row.PatientID:
+			return false, reject("identifier %s|%s already names a medication record of another patient", row.IdentifierSystem, row.IdentifierValue)
+		default:
+			row.ID, found = id, true
+		}
+	}
 	if err := r.tx.PutMedication(row); err != nil {
 		return false, err
 	}
@@ -229,35 +170,6 @@ func (r *run) reasonText(codes []CodeableConcept, refs []Reference) string {
 		}
 	}
 	return strings.Join(parts, "; ")
-}
-
-// dosageText writes a dosage as the overview shows it: the text, else dose and frequency; and the route.
-func dosageText(ds []Dosage) (dose, route string) {
-	if len(ds) == 0 {
-		return "", ""
-	}
-	d := ds[0]
-	route = conceptText(d.Route)
-	if t := strings.TrimSpace(d.Text); t != "" {
-		return t, route
-	}
-	var parts []string
-	if len(d.DoseAndRate) > 0 {
-		if q := quantityText(d.DoseAndRate[0].DoseQuantity); q != "" {
-			parts = append(parts, q)
-		}
-	}
-	if d.Timing != nil {
-		if t := conceptText(d.Timing.Code); t != "" {
-			parts = append(parts, t)
-		} else if rep := d.Timing.Repeat; rep != nil && rep.Frequency > 0 && rep.Period > 0 {
-			parts = append(parts, fmt.Sprintf("%dx per %s %s", rep.Frequency, formatNumber(rep.Period), rep.PeriodUnit))
-		}
-	}
-	if d.AsNeeded != nil && *d.AsNeeded {
-		parts = append(parts, "zo nodig")
-	}
-	return strings.Join(parts, ", "), route
 }
 
 func quantityText(q *Quantity) string {
@@ -302,4 +214,71 @@ var presentationUnits = map[string]bool{
 
 func formatNumber(f float64) string {
 	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// G-Standaard code systems (Z-Index): the levels at which a medicine is coded.
+const (
+	SystemGPK = "urn:oid:2.16.840.1.113883.2.4.4.1"  // generieke productcode
+	SystemHPK = "urn:oid:2.16.840.1.113883.2.4.4.7"  // handelsproductcode
+	SystemZI  = "urn:oid:2.16.840.1.113883.2.4.4.8"  // ZI-nummer (article)
+	SystemPRK = "urn:oid:2.16.840.1.113883.2.4.4.10" // prescriptiecode
+)
+
+// selectableConcept is a CodeableConcept whose codings say which one the user chose (userSelected).
+type selectableConcept struct {
+	Coding []struct {
+		Coding
+		UserSelected bool `json:"userSelected"`
+	} `json:"coding"`
+	Text string `json:"text,omitempty"`
+}
+
+// plain drops the userSelected flags.
+func (c *selectableConcept) plain() *CodeableConcept {
+	if c == nil {
+		return nil
+	}
+	out := &CodeableConcept{Text: c.Text}
+	for _, cd := range c.Coding {
+		out.Coding = append(out.Coding, cd.Coding)
+	}
+	return out
+}
+
+// gstandaardCoding picks the G-Standaard code of a Medication (its raw JSON): see gstandaardChoice.
+func gstandaardCoding(raw json.RawMessage) (Coding, bool) {
+	if !bytes.Contains(raw, []byte("urn:oid:2.16.840.1.113883.2.4.4.")) {
+		return Coding{}, false
+	}
+	var m struct {
+		Code selectableConcept `json:"code"`
+	}
+	if json.Unmarshal(raw, &m) != nil {
+		return Coding{}, false
+	}
+	return gstandaardChoice(&m.Code)
+}
+
+// gstandaardChoice picks the G-Standaard code of a medicine: the coding the prescriber or pharmacist
+// chose (userSelected: PRK on an agreement, HPK on a dispense), else the most specific level sent. The
+// other codings are translations of it (mp9 reference, section 5).
+func gstandaardChoice(c *selectableConcept) (Coding, bool) {
+	if c == nil {
+		return Coding{}, false
+	}
+	rank := map[string]int{SystemZI: 4, SystemHPK: 3, SystemPRK: 2, SystemGPK: 1}
+	best, bestRank := Coding{}, 0
+	for _, cd := range c.Coding {
+		r, ok := rank[cd.System]
+		if !ok || cd.Code == "" {
+			continue
+		}
+		if cd.UserSelected {
+			return cd.Coding, true
+		}
+		if r > bestRank {
+			best, bestRank = cd.Coding, r
+		}
+	}
+	return best, bestRank > 0
 }

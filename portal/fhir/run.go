@@ -83,6 +83,10 @@ var importOrder = map[string]int{
 	"Appointment":         11,
 	"Consent":             12,
 	"Flag":                13,
+
+	// MP9 3.0 toedieningsafspraak, verstrekking and medicatietoediening, beside the other medication.
+	"MedicationDispense":       8,
+	"MedicationAdministration": 8,
 }
 
 type run struct {
@@ -353,10 +357,8 @@ func (r *run) dispatch(e *entry) (bool, error) {
 		return r.importAllergy(e)
 	case "Procedure":
 		return r.importProcedure(e)
-	case "MedicationStatement":
-		return r.importMedicationStatement(e)
-	case "MedicationRequest":
-		return r.importMedicationRequest(e)
+	case "MedicationStatement", "MedicationRequest", "MedicationDispense", "MedicationAdministration":
+		return r.importMedicationRecord(e)
 	case "Observation":
 		return r.importObservation(e)
 	case "ImagingStudy":

@@ -89,13 +89,18 @@ func (s *Store) Allergies(ctx context.Context, patientID int64) ([]dossier.Aller
 	return out, nil
 }
 
-// Medications lists a patient's medication, newest start first; dossier.Medication.IsCurrent separates
-// what is in use from what was stopped.
+// medicationColumns are the columns of a medication record as the screens read them.
+const medicationColumns = `id, patient_id, source_kind, code_system, code, drug, strength, dose, route, status, reason,
+	prescriber, prescriber_specialism, start_at, stop_at, stop_reason, fhir_id, category, identifier_system,
+	identifier_value, treatment_system, treatment_value, registered_at, stop_type, duration, period_condition,
+	quantity, handed_over_at, days_supply, performer, links`
+
+// Medications lists a patient's medication records, newest start first; portal/medication groups them
+// into treatments and decides what is current.
 func (s *Store) Medications(ctx context.Context, patientID int64) ([]dossier.Medication, error) {
 	var out []dossier.Medication
 	err := s.read.SelectContext(ctx, &out, `
-		SELECT id, patient_id, source_kind, code_system, code, drug, strength, dose, route, status, reason, prescriber,
-		       prescriber_specialism, start_at, stop_at, stop_reason, fhir_id
+		SELECT `+medicationColumns+`
 		FROM medications
 		WHERE patient_id = ?
 		ORDER BY start_at IS NULL, start_at DESC, id DESC`, patientID)

@@ -531,25 +531,69 @@ func (t *ImportTx) MedicationSourceKind(fhirID string) (dossier.MedicationSource
 	return kind, nil
 }
 
-// PutMedication writes a medication entry (update of m.ID when set, else insert or update by FHIR id);
+// PutMedication writes a medication record (update of m.ID when set, else insert or update by FHIR id);
 // it sets m.ID.
 func (t *ImportTx) PutMedication(m *dossier.Medication) error {
 	id, err := t.upsert(m.ID, `SELECT id FROM medications WHERE fhir_id = ?`, m.FHIRID, `
 		INSERT INTO medications (patient_id, source_kind, code_system, code, drug, strength, dose, route, status, reason,
-		                         prescriber, prescriber_specialism, start_at, stop_at, stop_reason, fhir_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `
+		                         prescriber, prescriber_specialism, start_at, stop_at, stop_reason, fhir_id, category,
+		                         identifier_system, identifier_value, treatment_system, treatment_value, registered_at,
+		                         stop_type, duration, period_condition, quantity, handed_over_at, days_supply, performer,
+		                         links)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `
 		UPDATE medications
 		SET patient_id = ?, source_kind = ?, code_system = ?, code = ?, drug = ?, strength = ?, dose = ?, route = ?,
 		    status = ?, reason = ?, prescriber = ?, prescriber_specialism = ?, start_at = ?, stop_at = ?,
-		    stop_reason = ?, fhir_id = ?
+		    stop_reason = ?, fhir_id = ?, category = ?, identifier_system = ?, identifier_value = ?,
+		    treatment_system = ?, treatment_value = ?, registered_at = ?, stop_type = ?, duration = ?,
+		    period_condition = ?, quantity = ?, handed_over_at = ?, days_supply = ?, performer = ?, links = ?
 		WHERE id = ?`, 0,
 		m.PatientID, m.SourceKind, m.CodeSystem, m.Code, m.Drug, m.Strength, m.Dose, m.Route, m.Status, m.Reason,
-		m.Prescriber, m.PrescriberSpecialism, utcPtr(m.StartAt), utcPtr(m.StopAt), m.StopReason, m.FHIRID)
+		m.Prescriber, m.PrescriberSpecialism, utcPtr(m.StartAt), utcPtr(m.StopAt), m.StopReason, m.FHIRID, m.Category,
+		m.IdentifierSystem, m.IdentifierValue, m.TreatmentSystem, m.TreatmentValue, utcPtr(m.RegisteredAt),
+		m.StopType, m.Duration, m.PeriodCondition, m.Quantity, utcPtr(m.HandedOverAt), m.DaysSupply, m.Performer,
+		m.Links)
 	if err != nil {
 		return fmt.Errorf("store: put medication: %w", err)
 	}
 	m.ID = id
 	return nil
+}
+
+// MedicationIdentifier returns the business identifier of the medication record in row id, so that the
+// importer can refuse another record that arrives under a resource id this one already has.
+func (t *ImportTx) MedicationIdentifier(id int64) (system, value string, err error) {
+	var row struct {
+		System string `db:"identifier_system"`
+		Value  string `db:"identifier_value"`
+	}
+	if err := t.get(&row, `SELECT identifier_system, identifier_value FROM medications WHERE id = ?`, id); err != nil {
+		return "", "", fmt.Errorf("store: medication %d: %w", id, err)
+	}
+	return row.System, row.Value, nil
+}
+
+// medicationByIdentifier is the lookup of MedicationByIdentifier. The condition on an empty value lets
+// SQLite use the partial index medications_identifier: a bound value proves nothing to the planner.
+const medicationByIdentifier = `
+		SELECT id, patient_id
+		FROM medications
+		WHERE identifier_value = ? AND identifier_value <> '' AND identifier_system = ? AND source_kind = ?
+		ORDER BY id
+		LIMIT 1`
+
+// MedicationByIdentifier finds the medication record with this business identifier, of the given kind of
+// resource: MP9 sends the same record again under another resource id, and it must stay one record.
+// It returns the row id and the patient the record belongs to, or ErrNotFound.
+func (t *ImportTx) MedicationByIdentifier(kind dossier.MedicationSource, system, value string) (id, patientID int64, err error) {
+	var row struct {
+		ID        int64 `db:"id"`
+		PatientID int64 `db:"patient_id"`
+	}
+	if err := t.get(&row, medicationByIdentifier, value, system, kind); err != nil {
+		return 0, 0, fmt.Errorf("store: medication %s|%s: %w", system, value, err)
+	}
+	return row.ID, row.PatientID, nil
 }
 
 // PutLabResult writes a lab result (update of r.ID when set, else insert or update by FHIR id); it sets
