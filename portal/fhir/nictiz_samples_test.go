@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,13 +24,9 @@ func nictizDir(tb testing.TB, sub string) string {
 	return dir
 }
 
-// datePlaceholder is the test tool's date of the MP9 qualification bundles: ${DATE, T, D, +N} is the test
-// date T plus N days (SOURCE.md of the samples).
-var datePlaceholder = regexp.MustCompile(`\$\{DATE, T, D, ([+-]?\d+)\}`)
-
-// fillDates writes copies of the bundles of dir into a temporary folder with the date placeholders filled
-// in from day, and returns that folder.
-func fillDates(tb testing.TB, dir string, day time.Time) string {
+// fillDatesInFolder writes copies of the bundles of dir into a temporary folder with the date
+// placeholders filled in from day (fillDates), and returns that folder.
+func fillDatesInFolder(tb testing.TB, dir string, day time.Time) string {
 	tb.Helper()
 	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil || len(names) == 0 {
@@ -44,14 +38,7 @@ func fillDates(tb testing.TB, dir string, day time.Time) string {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		data = datePlaceholder.ReplaceAllFunc(data, func(m []byte) []byte {
-			n, err := strconv.Atoi(strings.TrimPrefix(string(datePlaceholder.FindSubmatch(m)[1]), "+"))
-			if err != nil {
-				tb.Fatalf("%s: placeholder %s: %v", name, m, err)
-			}
-			return []byte(day.AddDate(0, 0, n).Format(time.DateOnly))
-		})
-		if err := os.WriteFile(filepath.Join(out, filepath.Base(name)), data, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(out, filepath.Base(name)), fillDates(tb, data, day), 0o600); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -101,7 +88,7 @@ func patientIDsByBSN(tb testing.TB, dir string) map[string]string {
 func TestMP9SamplesAreNinePatients(t *testing.T) {
 	ctx := context.Background()
 	env := newTestEnv(t)
-	dir := fillDates(t, nictizDir(t, "mp9-3.0-cert"), env.im.Now())
+	dir := fillDatesInFolder(t, nictizDir(t, "mp9-3.0-cert"), env.im.Now())
 	results, err := env.im.ImportPaths(ctx, []string{dir})
 	if err != nil {
 		t.Fatal(err)
