@@ -44,6 +44,7 @@ func (s *Server) routes() {
 	provider.GET("/patients/:id/medication", s.showMedication)
 	provider.GET("/patients/:id/lab", s.showLab)
 	provider.GET("/patients/:id/lab/:rid", s.showLabTrend)
+	provider.GET("/patients/:id/vitals/:kind", s.showVitalTrend)
 	provider.GET("/patients/:id/reports", s.showReports)
 	provider.GET("/patients/:id/reports/:rid", s.showReport)
 	provider.GET("/patients/:id/reports/:rid/attachments/:aid", s.showReportFile)
