@@ -404,6 +404,7 @@ type Observation struct {
 	Interpretation       []CodeableConcept      `json:"interpretation,omitempty"`
 	ReferenceRange       []ReferenceRange       `json:"referenceRange,omitempty"`
 	Component            []ObservationComponent `json:"component,omitempty"`
+	HasMember            []Reference            `json:"hasMember,omitempty"`
 }
 
 // ReferenceRange is the normal range of a lab value.

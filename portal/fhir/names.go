@@ -103,8 +103,8 @@ func familyParts(n *HumanName, out *dutchname.Name) {
 		out.OwnName, out.OwnPrefix = family, ""
 		return
 	}
-	if out.Order != dutchname.Unknown || family == "" {
-		return
+	if out.Order != dutchname.Unknown || family == "" || out.PartnerName == "" || out.OwnName == "" {
+		return // an order only matters, and can only be read from family, with both names
 	}
 	for _, o := range []dutchname.Order{dutchname.Own, dutchname.Partner, dutchname.PartnerOwn, dutchname.OwnPartner} {
 		try := *out

@@ -29,6 +29,11 @@ func (r *run) importObservation(e *entry) (bool, error) {
 		}
 		return false, skip("Observation of category %s is not shown by the portal", category)
 	}
+	if len(o.HasMember) > 0 && len(o.Component) == 0 && !valueOf(&o).present && o.DataAbsentReason == nil {
+		// A panel (an nl-core LaboratoryTestResult panel, the zib PulseRate grouper) only groups its
+		// members, which are Observations of their own with their own values and times.
+		return false, skip("a panel Observation without a value of its own is shown through its members")
+	}
 	code := primaryCoding(o.Code)
 	display := conceptText(o.Code)
 	if code.Code == "" || display == "" {
