@@ -35,8 +35,9 @@ type EntrySearch struct {
 
 // Meta is resource metadata.
 type Meta struct {
-	VersionID   string `json:"versionId,omitempty"`
-	LastUpdated string `json:"lastUpdated,omitempty"`
+	VersionID   string   `json:"versionId,omitempty"`
+	LastUpdated string   `json:"lastUpdated,omitempty"`
+	Profile     []string `json:"profile,omitempty"`
 }
 
 // Extension is a FHIR extension with the value types the portal reads.

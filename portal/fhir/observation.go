@@ -24,6 +24,9 @@ func (r *run) importObservation(e *entry) (bool, error) {
 	}
 	kind, category := observationTarget(&o)
 	if kind == "" {
+		if zib := nlCoreProfile(o.Meta); zib != "" {
+			return false, skip("zib %s (Observation) is not shown by the portal: nursing, functional and lifestyle observations have no data category", zib)
+		}
 		if category == "" {
 			return false, skip("Observation without a category is not shown by the portal")
 		}

@@ -247,7 +247,7 @@ func priority(typ string) int {
 func (r *run) importEntry(e *entry) error {
 	if _, known := importOrder[e.typ]; !known {
 		e.state = stateSkipped
-		r.skipped(e, fmt.Sprintf("%s is not imported by the portal", e.typ))
+		r.skipped(e, notImportedReason(e.typ))
 		return nil
 	}
 	if e.id == "" {

@@ -48,6 +48,24 @@ func TestZib2020Samples(t *testing.T) {
 		}
 	}
 
+	// What the portal leaves out is skipped with the zib and the reason, never rejected.
+	skipped := map[string]int{}
+	for _, r := range results {
+		for reason, n := range r.Skipped {
+			skipped[reason] += n
+		}
+	}
+	for _, want := range []string{"zib BarthelADLIndex (Observation) is not shown", "zib Wound (Observation) is not shown",
+		"Immunization (zib Vaccination) is not imported", "a panel Observation without a value of its own is shown through its members"} {
+		found := false
+		for reason := range skipped {
+			found = found || strings.HasPrefix(reason, want)
+		}
+		if !found {
+			t.Errorf("no skip reason starting %q among %v", want, skipped)
+		}
+	}
+
 	// The NameInformation examples carry no birth date, which a dossier needs (search is by BSN and birth
 	// date): those patients are rejected, and their names are tested in names_test.go.
 	for _, id := range []string{"nl-core-Patient-01", "nl-core-TreatmentDirective2-02-Patient-01"} {

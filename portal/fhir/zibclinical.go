@@ -413,3 +413,41 @@ func (r *run) deviceFrom(ref *Reference) (deviceInfo, error) {
 	}
 	return info, nil
 }
+
+// notImportedReasons say why the portal leaves out resource types that nl-core bundles carry; the import
+// report gives the reason with the count, so the hospital knows what its providers will not see.
+var notImportedReasons = map[string]string{
+	"Immunization":               "Immunization (zib Vaccination) is not imported by the portal: the role matrix has no data category for vaccinations",
+	"ImmunizationRecommendation": "ImmunizationRecommendation is not imported by the portal: a vaccination plan is not part of the hospital dossier the portal shows",
+	"CarePlan":                   "CarePlan (zib NursingIntervention) is not imported by the portal: nursing plans are the hospital's internal work",
+	"Goal":                       "Goal (zib TreatmentObjective) is not imported by the portal: treatment objectives have no data category in the role matrix",
+	"NutritionOrder":             "NutritionOrder (zib NutritionAdvice) is not imported by the portal: diet orders are the hospital's internal work",
+	"Coverage":                   "Coverage (zib Payer) is not imported by the portal: insurance data is not for providers outside the hospital",
+	"RelatedPerson":              "RelatedPerson (zib ContactPerson) is not imported by the portal: contact persons are not shown; a representative's part in a consent is read from the Consent",
+	"Location":                   "Location is not imported by the portal: encounters keep the location's name",
+	"Specimen":                   "Specimen is not imported by the portal: lab results carry what the provider needs",
+	"Media":                      "Media is not imported by the portal: images stay in the hospital's systems",
+}
+
+// notImportedReason is the reason a resource type is skipped as a whole.
+func notImportedReason(typ string) string {
+	if reason, ok := notImportedReasons[typ]; ok {
+		return reason
+	}
+	return typ + " is not imported by the portal"
+}
+
+// nlCoreProfile names the zib of an nl-core resource from its meta.profile ("BarthelADLIndex" for
+// .../nl-core-BarthelADLIndex), or "" for another profile.
+func nlCoreProfile(m *Meta) string {
+	if m == nil {
+		return ""
+	}
+	for _, p := range m.Profile {
+		if _, name, ok := strings.Cut(p, "/StructureDefinition/nl-core-"); ok && name != "" {
+			name, _, _ = strings.Cut(name, ".") // the zib, not its part: Wound for Wound.WoundEdge
+			return name
+		}
+	}
+	return ""
+}
