@@ -106,6 +106,13 @@ func (r *run) treatmentDirective(e *entry, c *Consent, pat access.Patient) (bool
 	if row.Description == "" {
 		return false, reject("a treatment directive needs provision.code saying which treatment it is about")
 	}
+	// In the portal's own profile (category behandelaanwijzing, see the README) provision.code states the
+	// limit itself ("Niet reanimeren") and type deny; writing "Niet reanimeren — niet uitvoeren" would read
+	// as a double negation, so such a directive is shown as the limit it states. The zib profile names
+	// the treatment, and its decision is always shown.
+	if row.Kind == dossier.LimitDirective && row.Decision == dossier.DecisionDeny && !isZibTreatmentDirective(c) {
+		row.Kind = dossier.LimitFlag
+	}
 	row.Comment = extensionString(c.Extension, ExtensionComment)
 	var err error
 	if row.RecordedAt, err = timeOf("dateTime", c.DateTime); err != nil {
@@ -450,4 +457,25 @@ func nlCoreProfile(m *Meta) string {
 		}
 	}
 	return ""
+}
+
+// snomedProcedureWithContext is the category of zib TreatmentDirective2 (verrichting met expliciete context).
+const snomedProcedureWithContext = "129125009"
+
+// isZibTreatmentDirective reports whether a Consent follows zib TreatmentDirective2, whose provision.code
+// is the treatment the decision is about: by its category or its declared profile.
+func isZibTreatmentDirective(c *Consent) bool {
+	for i := range c.Category {
+		if codeIn(&c.Category[i], SystemSNOMED, snomedProcedureWithContext) {
+			return true
+		}
+	}
+	if c.Meta != nil {
+		for _, p := range c.Meta.Profile {
+			if strings.Contains(p, "TreatmentDirective2") {
+				return true
+			}
+		}
+	}
+	return false
 }

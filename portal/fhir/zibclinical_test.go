@@ -32,15 +32,19 @@ func TestTreatmentDirectiveDecisions(t *testing.T) {
 		decision dossier.Decision
 		rejected string
 		skipped  bool
+		kind     dossier.LimitKind
 	}{
-		{"deny", directiveRes("d1"), dossier.DecisionDeny, "", false},
-		{"permit", directiveRes("d1", "provision", map[string]any{"type": "permit", "code": noType["code"]}), dossier.DecisionPermit, "", false},
-		{"other with its specification", directiveRes("d1", "modifierExtension", []any{other}, "provision", noType), dossier.DecisionOther, "", false},
-		{"other and a type together", directiveRes("d1", "modifierExtension", []any{other}), "", "zib-TreatmentDirective2-2", false},
-		{"an unknown modifier extension", directiveRes("d1", "modifierExtension", []any{map[string]any{"url": "http://example.org/x", "valueString": "?"}}), "", "not understood", false},
-		{"an unknown provision type", directiveRes("d1", "provision", map[string]any{"type": "maybe", "code": noType["code"]}), "", "not permit or deny", false},
-		{"no treatment", directiveRes("d1", "provision", map[string]any{"type": "deny"}, "category", nil), "", "provision.code", false},
-		{"entered in error", directiveRes("d1", "status", "entered-in-error"), "", "", true},
+		{"deny", directiveRes("d1"), dossier.DecisionDeny, "", false, dossier.LimitDirective},
+		{"permit", directiveRes("d1", "provision", map[string]any{"type": "permit", "code": noType["code"]}), dossier.DecisionPermit, "", false, dossier.LimitDirective},
+		{"other with its specification", directiveRes("d1", "modifierExtension", []any{other}, "provision", noType), dossier.DecisionOther, "", false, dossier.LimitDirective},
+		// The portal's own profile states the limit in provision.code: shown as that statement.
+		{"deny in the portal's own profile", directiveRes("d1", "category", []any{coding("http://snomed.info/sct", "11291000146105", "Behandelaanwijzing")}),
+			dossier.DecisionDeny, "", false, dossier.LimitFlag},
+		{"other and a type together", directiveRes("d1", "modifierExtension", []any{other}), "", "zib-TreatmentDirective2-2", false, ""},
+		{"an unknown modifier extension", directiveRes("d1", "modifierExtension", []any{map[string]any{"url": "http://example.org/x", "valueString": "?"}}), "", "not understood", false, ""},
+		{"an unknown provision type", directiveRes("d1", "provision", map[string]any{"type": "maybe", "code": noType["code"]}), "", "not permit or deny", false, ""},
+		{"no treatment", directiveRes("d1", "provision", map[string]any{"type": "deny"}, "category", nil), "", "provision.code", false, ""},
+		{"entered in error", directiveRes("d1", "status", "entered-in-error"), "", "", true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,7 +67,7 @@ func TestTreatmentDirectiveDecisions(t *testing.T) {
 				}
 			default:
 				if rejected || len(limits) != 1 || limits[0].Decision != tt.decision || limits[0].Description != "Cardiopulmonale resuscitatie" ||
-					limits[0].Kind != dossier.LimitDirective {
+					limits[0].Kind != tt.kind {
 					t.Errorf("rejected %q, limits %+v", reason, limits)
 				}
 				if tt.decision == dossier.DecisionOther && limits[0].Specification != "eerst overleg met echtgenote" {
