@@ -193,3 +193,18 @@ func TestVitalTrendPage(t *testing.T) {
 		t.Errorf("stranger: status %d", resp.Status)
 	}
 }
+
+// BenchmarkNLCoreSummaryPage measures the summary of the nl-core example patient over mutual TLS: the
+// banner with alerts and directives, the vital signs (paired per kind), 13 medical devices, 26 problems.
+func BenchmarkNLCoreSummaryPage(b *testing.B) {
+	env := nlcoreEnv(b)
+	gp := env.Client(b, devpki.CardGP)
+	path := fmt.Sprintf("/patients/%d", env.Patient(b, bsnZibPatient).ID)
+	gp.Get(b, path)
+	b.ResetTimer()
+	for b.Loop() {
+		if resp := gp.Get(b, path); resp.Status != http.StatusOK {
+			b.Fatalf("status %d", resp.Status)
+		}
+	}
+}
