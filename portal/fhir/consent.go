@@ -38,6 +38,10 @@ func (r *run) importConsent(e *entry) (bool, error) {
 	if directive {
 		return r.treatmentDirective(e, &c, pat)
 	}
+	if len(c.ModifierExtension) > 0 {
+		// A modifier extension changes what the consent means; the portal reads none on a consent to share.
+		return false, reject("modifierExtension %s on a consent to share is not understood; it may change what the consent means", c.ModifierExtension[0].URL)
+	}
 	if scope != "patient-privacy" {
 		return false, reject("Consent scope %q is neither patient-privacy (consent to share) nor a treatment directive (treatment, adr)", scope)
 	}

@@ -78,6 +78,22 @@ func TestTreatmentDirectiveDecisions(t *testing.T) {
 	}
 }
 
+// TestConsentWithUnknownModifierIsRejected: a consent to share whose meaning a modifier extension changes
+// is not read as a plain permit.
+func TestConsentWithUnknownModifierIsRejected(t *testing.T) {
+	env := newTestEnv(t)
+	c := res{"resourceType": "Consent", "id": "c1", "status": "active", "patient": ref("urn:uuid:p1"), "dateTime": "2026-11-01",
+		"modifierExtension": []any{map[string]any{"url": "http://example.org/only-in-emergencies", "valueBoolean": true}},
+		"scope":             coding(fhir.SystemConsentScope, "patient-privacy", ""),
+		"performer":         []any{ref("urn:uuid:p1")},
+		"provision": map[string]any{"type": "permit", "actor": []any{map[string]any{
+			"role": coding(fhir.SystemRecipientCategory, "huisartsen", ""), "reference": map[string]any{"display": "huisartsen"}}}}}
+	r := env.im.ImportBytes(context.Background(), "c.json", bundleJSON(t, "transaction", patientRes("p1", "999993653", "Jansen"), c))
+	if reason, ok := rejectedFor(r, "Consent/c1"); !ok || !strings.Contains(reason, "modifierExtension") {
+		t.Errorf("consent with an unknown modifier extension: %q", reason)
+	}
+}
+
 // TestAllergyLabelsInput: criticality and reaction severity are two fields; the worst reaction counts;
 // a value outside the FHIR code tables is rejected with the reason; a Dutch translation of a display
 // beats the English display.
