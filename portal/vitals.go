@@ -142,18 +142,15 @@ type vitalTrendBody struct {
 	Rows   []vitalRow
 }
 
-func (s *Server) showVitalTrend(c echo.Context) error {
+// showVitalTrend is the trend page of one kind; routes.go registers one address per kind.
+func (s *Server) showVitalTrend(kind dossier.VitalKind) echo.HandlerFunc {
+	return func(c echo.Context) error { return s.vitalTrend(c, kind) }
+}
+
+func (s *Server) vitalTrend(c echo.Context, kind dossier.VitalKind) error {
 	v, err := s.openDossier(c, access.Summary)
 	if v == nil {
 		return err
-	}
-	kind := dossier.VitalKind(c.Param("kind"))
-	known := false
-	for _, k := range dossier.VitalKinds {
-		known = known || k == kind
-	}
-	if !known {
-		return s.itemNotFound(c, v, access.Summary, echo.ErrNotFound)
 	}
 	all, err := s.store.VitalSigns(c.Request().Context(), v.patientID())
 	if err != nil {
