@@ -113,6 +113,7 @@ func TestNLCoreBannerAndSummary(t *testing.T) {
 		"Wilsverklaringen", "Niet reanimeren verklaring", "Niet-reanimerenpenning", "Volmacht",
 		"Vitale functies", "Bloeddruk", "125/75 mmHg", "Lichaamsgewicht", "2400 g", "Lichaamstemperatuur", "38,6 °C",
 		"Zuurstofsaturatie", "92 %", "Polsfrequentie", "Hartfrequentie", "Lichaamslengte", "153 cm",
+		"Hartritme", "Onregelmatige hartslag", "Polsritme", "onregelmatige pulsaties",
 		fmt.Sprintf(`href="/patients/%d/vitals/blood-pressure"`, p.ID),
 		"Medische hulpmiddelen", "pacemaker", "Paroxismaal boezemfibrilleren", "Gehoorapparaat", "Eerder gebruikt of gepland",
 		"Penicilline", "reactie matig", "Kriticiteit (risico): hoog risico",
@@ -183,6 +184,11 @@ func TestVitalTrendPage(t *testing.T) {
 	checkPage(t, "temperature trend", resp, http.StatusOK)
 	if !strings.Contains(resp.Body, "38,6") || !strings.Contains(resp.Body, "°C") {
 		t.Error("temperature trend lacks its value")
+	}
+	resp = gp.Get(t, fmt.Sprintf("/patients/%d/vitals/heart-rhythm", p.ID))
+	checkPage(t, "heart rhythm (a finding, no chart)", resp, http.StatusOK)
+	if !strings.Contains(resp.Body, "Onregelmatige hartslag") || strings.Contains(resp.Body, "<svg") {
+		t.Error("heart rhythm page: the finding in the table, and no chart")
 	}
 	if resp := gp.Get(t, fmt.Sprintf("/patients/%d/vitals/cholesterol", p.ID)); resp.Status != http.StatusNotFound {
 		t.Errorf("unknown kind: status %d, want 404", resp.Status)

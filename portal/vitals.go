@@ -63,10 +63,20 @@ func vitalSeries(lang string, all []dossier.VitalSign, kind dossier.VitalKind) [
 	var rows []vitalRow
 	if kind != dossier.VitalBloodPressure {
 		for _, v := range all {
-			if v.Kind() != kind || v.ValueNum == nil {
+			if v.Kind() != kind {
 				continue
 			}
-			rows = append(rows, vitalRow{Kind: kind, Value: formatNumber(lang, *v.ValueNum), Unit: vitalUnit(v.Unit),
+			value := ""
+			switch {
+			case v.ValueNum != nil:
+				value = formatNumber(lang, *v.ValueNum)
+			case kind.IsFinding():
+				value = strings.TrimSpace(v.ValueText) // "Onregelmatige hartslag": a finding is its text
+			}
+			if value == "" {
+				continue
+			}
+			rows = append(rows, vitalRow{Kind: kind, Value: value, Unit: vitalUnit(v.Unit),
 				When: formatDateTime(lang, v.EffectiveAt), At: v.EffectiveAt, ids: []int64{v.ID}})
 		}
 		return rows

@@ -33,6 +33,10 @@ func TestVitalSeriesPairsBloodPressure(t *testing.T) {
 	if len(temp) != 1 || temp[0].Value != "38,6" || temp[0].Unit != "°C" {
 		t.Errorf("temperature %+v", temp)
 	}
+	rhythm := append([]dossier.VitalSign{{ID: 8, CodeSystem: dossier.SNOMED, Code: "301112006", ValueText: "Onregelmatige hartslag", EffectiveAt: at(13)}}, all...)
+	if r := vitalSeries("nl", rhythm, dossier.VitalHeartRhythm); len(r) != 1 || r[0].Value != "Onregelmatige hartslag" {
+		t.Errorf("a finding is shown by its text: %+v", r)
+	}
 	latest := latestVitals("nl", all)
 	if len(latest) != 2 || latest[0].Kind != dossier.VitalBloodPressure || latest[0].Count != 2 || latest[1].Kind != dossier.VitalTemperature {
 		t.Errorf("latest %+v", latest)

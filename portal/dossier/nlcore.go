@@ -86,13 +86,22 @@ const (
 	VitalRespiratoryRate   VitalKind = "respiratory-rate"
 	VitalHeadCircumference VitalKind = "head-circumference"
 	VitalBMI               VitalKind = "bmi"
+	// VitalHeartRhythm and VitalPulseRhythm are findings, not numbers: regular or irregular.
+	VitalHeartRhythm VitalKind = "heart-rhythm"
+	VitalPulseRhythm VitalKind = "pulse-rhythm"
 )
 
 // VitalKinds are the kinds the summary lists, in the order a clinician reads them; a blood pressure
 // stands for its systolic and diastolic components.
 var VitalKinds = []VitalKind{
-	VitalBloodPressure, VitalHeartRate, VitalPulse, VitalOxygenSaturation, VitalTemperature,
-	VitalRespiratoryRate, VitalWeight, VitalHeight, VitalBMI, VitalHeadCircumference,
+	VitalBloodPressure, VitalHeartRate, VitalHeartRhythm, VitalPulse, VitalPulseRhythm, VitalOxygenSaturation,
+	VitalTemperature, VitalRespiratoryRate, VitalWeight, VitalHeight, VitalBMI, VitalHeadCircumference,
+}
+
+// IsFinding reports whether a kind is recorded as a finding (a coded or written value) rather than a
+// number, so that its text is the value to show.
+func (k VitalKind) IsFinding() bool {
+	return k == VitalHeartRhythm || k == VitalPulseRhythm
 }
 
 // LOINC is the FHIR system of LOINC codes.
@@ -118,6 +127,8 @@ var vitalLOINC = map[string]VitalKind{
 	"9843-4":  VitalHeadCircumference,
 	"8287-5":  VitalHeadCircumference, // Head circumference by tape measure
 	"39156-5": VitalBMI,               // Body mass index
+	"8884-9":  VitalHeartRhythm,       // Heart rate rhythm
+	"44969-4": VitalPulseRhythm,       // Heart rate rhythm palpation (zib PulseRate.PulseRegularity)
 }
 
 // vitalSNOMED maps SNOMED CT observable entities used for the same measurements.
@@ -133,7 +144,8 @@ var vitalSNOMED = map[string]VitalKind{
 	"431314004": VitalOxygenSaturation,
 	"86290005":  VitalRespiratoryRate, // Respiratory rate
 	"363812007": VitalHeadCircumference,
-	"60621009":  VitalBMI, // Body mass index
+	"60621009":  VitalBMI,         // Body mass index
+	"301112006": VitalHeartRhythm, // Finding of heart rhythm (zib HeartRate.HeartbeatRegularity)
 }
 
 // VitalKindOf recognises a vital sign by its code; an unknown code is VitalNone.

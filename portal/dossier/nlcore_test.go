@@ -24,6 +24,8 @@ func TestVitalKindOf(t *testing.T) {
 		{SNOMED, "27113001", VitalWeight},
 		{SNOMED, "271649006", VitalSystolic},
 		{SNOMED, "78564009", VitalPulse},
+		{LOINC, "44969-4", VitalPulseRhythm},
+		{SNOMED, "301112006", VitalHeartRhythm},
 		{LOINC, "2947-0", VitalNone},  // sodium: a lab value
 		{SNOMED, "8480-6", VitalNone}, // a LOINC code under the wrong system is no vital sign
 		{"urn:oid:1.2.3", "29463-7", VitalNone},
