@@ -141,6 +141,9 @@ func TestNLCoreBannerAndSummary(t *testing.T) {
 
 	allergies := gp.Get(t, fmt.Sprintf("/patients/%d/allergies", p.ID))
 	checkPage(t, "allergies", allergies, http.StatusOK)
+	if strings.Contains(allergies.Body, "<td>, ") {
+		t.Error("an allergy without type starts its kind with a comma")
+	}
 	for _, want := range []string{"Kriticiteit (risico)", "Ernst van de reactie", "hoog risico", "matig", "Exantheem"} {
 		if !strings.Contains(allergies.Body, want) {
 			t.Errorf("allergies lack %q", want)
