@@ -218,14 +218,12 @@ func (s *Server) banner(ctx context.Context, v *dossierView) (PatientBanner, err
 		if err != nil {
 			return PatientBanner{}, err
 		}
-		var ids []string
-		for _, l := range limits {
-			if l.Status != "active" {
-				continue
-			}
-			clinical.TreatmentLimits = append(clinical.TreatmentLimits, l.Description)
-			ids = append(ids, itemID("limit", l.ID))
+		ids := bannerLimits(&clinical, limits, v.now)
+		alerts, err := s.store.Alerts(ctx, v.patientID())
+		if err != nil {
+			return PatientBanner{}, err
 		}
+		ids = append(ids, bannerAlerts(&clinical, alerts, v.now)...)
 		v.show(access.Summary, ids...)
 	}
 	b := NewPatientBanner(v.facts.Patient, clinical, v.now)

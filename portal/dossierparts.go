@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"zorgverlenersportaal/portal/access"
+	"zorgverlenersportaal/portal/dossier"
 )
 
 // This file holds the data of the dossier's partial templates (views/partials: banner, tabs, labflag,
@@ -40,7 +41,8 @@ const (
 // PatientBanner is the data of the patient banner, the first thing on every dossier tab.
 type PatientBanner struct {
 	GivenNames string
-	// FamilyName includes the prefix ("de Vries"); the banner emphasises it.
+	// GivenNames and FamilyName are the name as dutchname.Name writes it: FamilyName is the family name in
+	// use with its voorvoegsels ("van Putten-van der Giessen"); the banner emphasises it.
 	FamilyName    string
 	PatientNumber string
 	BirthDate     time.Time
@@ -61,6 +63,33 @@ type PatientBanner struct {
 	// status belongs to the allergies category, the treatment limits to the summary.
 	AllergiesHidden bool
 	LimitsHidden    bool
+
+	// Directives are the treatment directives in force (zib TreatmentDirective2), shown with the
+	// treatment limits; AdvanceDirectives the advance directives (wilsverklaringen); Alerts the alerts
+	// in force (zib Alert). All three belong to the summary category, like the treatment limits.
+	Directives        []BannerDirective
+	AdvanceDirectives []BannerDirective
+	Alerts            []BannerAlert
+}
+
+// BannerDirective is a treatment directive as the banner says it: the treatment, the decision taken
+// about it, and when and with whom it was agreed.
+type BannerDirective struct {
+	Treatment     string
+	Decision      dossier.Decision
+	Specification string
+	AgreedAt      *time.Time
+	AgreedWith    string
+	Comment       string
+}
+
+// BannerAlert is an alert as the banner says it.
+type BannerAlert struct {
+	Text     string
+	Category string
+	Since    *time.Time
+	// ContraIndication marks a medication contra-indication.
+	ContraIndication bool
 }
 
 // BannerClinical is what the banner shows beyond the patient record itself: allergies and active
@@ -72,17 +101,18 @@ type BannerClinical struct {
 	NoKnownAllergies bool
 	// TreatmentLimits describes each active treatment limit ("Niet reanimeren").
 	TreatmentLimits []string
+	// Directives, AdvanceDirectives and Alerts are those in force (see PatientBanner).
+	Directives        []BannerDirective
+	AdvanceDirectives []BannerDirective
+	Alerts            []BannerAlert
 }
 
 // NewPatientBanner builds the banner of a patient on a day (the age is counted in Dutch time).
 func NewPatientBanner(p access.Patient, clinical BannerClinical, now time.Time) PatientBanner {
-	given := p.GivenNames
-	if given == "" {
-		given = p.Initials
-	}
+	name := p.Name()
 	b := PatientBanner{
-		GivenNames:      given,
-		FamilyName:      strings.TrimSpace(p.FamilyPrefix + " " + p.FamilyName),
+		GivenNames:      name.Given(),
+		FamilyName:      name.Family(),
 		PatientNumber:   p.PatientNumber,
 		BirthDate:       p.BirthDate,
 		BSN:             formatBSN(p.BSN),
@@ -91,6 +121,10 @@ func NewPatientBanner(p access.Patient, clinical BannerClinical, now time.Time) 
 		Deceased:        p.Deceased,
 		DeceasedAt:      p.DeceasedAt,
 		TreatmentLimits: clinical.TreatmentLimits,
+
+		Directives:        clinical.Directives,
+		AdvanceDirectives: clinical.AdvanceDirectives,
+		Alerts:            clinical.Alerts,
 	}
 	switch {
 	case len(clinical.Allergies) > 0:

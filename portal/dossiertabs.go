@@ -34,6 +34,9 @@ type summaryBody struct {
 	ShowLetters     bool
 	// DischargeLetter is the newest discharge letter: what a GP opens first after an admission.
 	DischargeLetter *dossier.Letter
+	// Vitals and Devices are the summary's nl-core blocks (vitals.go).
+	Vitals  []vitalRow
+	Devices medicalDevices
 }
 
 func (s *Server) showSummary(c echo.Context) error {
@@ -43,6 +46,9 @@ func (s *Server) showSummary(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	var body summaryBody
+	if err := s.summaryVitalsAndDevices(ctx, v, &body); err != nil {
+		return err
+	}
 	if v.allows(access.Problems) {
 		body.ShowProblems = true
 		all, err := s.store.Conditions(ctx, v.patientID())

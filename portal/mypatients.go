@@ -172,8 +172,8 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 		if p.Deceased && p.DeceasedAt != nil {
 			age = p.AgeAt(*p.DeceasedAt)
 		}
-		rows = append(rows, myPatientRow{ID: p.ID, GivenNames: firstNonEmpty(p.GivenNames, p.Initials),
-			FamilyName: strings.TrimSpace(p.FamilyPrefix + " " + p.FamilyName), BirthDate: p.BirthDate, Age: age,
+		name := p.Name()
+		rows = append(rows, myPatientRow{ID: p.ID, GivenNames: name.Given(), FamilyName: name.Family(), BirthDate: p.BirthDate, Age: age,
 			Deceased: p.Deceased, Minor: !p.Deceased && age < 18, Relationships: own,
 			Until: main.Basis.Until, Emergency: main.Basis.Emergency, basis: main.Basis, bsn: audit.PatientOf(p)})
 	}
@@ -280,13 +280,4 @@ func sortName(family string) string {
 		}
 	}
 	return f
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -219,6 +219,7 @@ func (r *renderer) funcs() template.FuncMap {
 		// Dossier partials (dossierparts.go): part hands a partial its data with the language.
 		"part":        func(lang string, data any) Part { return Part{Lang: lang, Data: data} },
 		"statusBadge": StatusBadge,
+		"vitalHref":   vitalHref,
 		"labRows": func(lang string, patientID int64, table string, rows []labRow) (template.HTML, error) {
 			return r.labRows(lang, patientID, labTable(table), rows)
 		},

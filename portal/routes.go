@@ -3,6 +3,8 @@ package portal
 import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"zorgverlenersportaal/portal/dossier"
 )
 
 // routes registers every route of the portal and the middleware around them, in reading order. This is
@@ -48,6 +50,9 @@ func (s *Server) routes() {
 	provider.GET("/patients/:id/medication", s.showMedication)
 	provider.GET("/patients/:id/lab", s.showLab)
 	provider.GET("/patients/:id/lab/:rid", s.showLabTrend)
+	for _, kind := range dossier.VitalKinds { // one fixed address per kind: GET routes take opaque ids only
+		provider.GET("/patients/:id/vitals/"+string(kind), s.showVitalTrend(kind))
+	}
 	provider.GET("/patients/:id/reports", s.showReports)
 	provider.GET("/patients/:id/reports/:rid", s.showReport)
 	provider.GET("/patients/:id/reports/:rid/attachments/:aid", s.showReportFile)

@@ -6,6 +6,8 @@ package access
 import (
 	"time"
 	_ "time/tzdata" // birthdays and the days of the forms are Dutch calendar days on any host
+
+	"zorgverlenersportaal/portal/dutchname"
 )
 
 // Patient is the person whose hospital dossier a provider wants to see.
@@ -25,6 +27,13 @@ type Patient struct {
 	FHIRID        *string    `db:"fhir_id"`
 	CreatedAt     time.Time  `db:"created_at"`
 	UpdatedAt     time.Time  `db:"updated_at"`
+
+	// PartnerName, PartnerPrefix, NameOrder (NL1-NL4) and CallingName complete the name as zib
+	// NameInformation records it; FamilyName and FamilyPrefix are the patient's own family name.
+	PartnerName   string `db:"partner_name"`
+	PartnerPrefix string `db:"partner_prefix"`
+	NameOrder     string `db:"name_order"`
+	CallingName   string `db:"calling_name"`
 }
 
 // AgeOn gives the patient's age in whole years on a day; the consent rules for minors turn on it. The day
@@ -52,22 +61,20 @@ func (p Patient) BirthdayMoment(age int) time.Time {
 	return time.Date(y+age, m, d, 0, 0, 0, 0, Amsterdam)
 }
 
-// DisplayName is the name as the screens write it: given names, prefix, family name.
+// Name is the patient's name in its Dutch parts; every screen writes a patient's name through it, so
+// that the family name in use (own, partner's, or both in the recorded order) is the same everywhere.
+func (p Patient) Name() dutchname.Name {
+	return dutchname.Name{
+		OwnPrefix: p.FamilyPrefix, OwnName: p.FamilyName,
+		PartnerPrefix: p.PartnerPrefix, PartnerName: p.PartnerName,
+		Order:      dutchname.ParseOrder(p.NameOrder),
+		GivenNames: p.GivenNames, Initials: p.Initials, CallingName: p.CallingName,
+	}
+}
+
+// DisplayName is the name on one line as the screens and logs write it (dutchname.Name.Full).
 func (p Patient) DisplayName() string {
-	name := p.GivenNames
-	if name == "" {
-		name = p.Initials
-	}
-	for _, part := range []string{p.FamilyPrefix, p.FamilyName} {
-		if part == "" {
-			continue
-		}
-		if name != "" {
-			name += " "
-		}
-		name += part
-	}
-	return name
+	return p.Name().Full()
 }
 
 // Amsterdam is the time zone in which birthdays, the days staff type into forms and the dates on the

@@ -94,20 +94,23 @@ const SNOMED = "http://snomed.info/sct"
 
 // Allergy is an allergy or intolerance, or the explicit statement that there is none.
 type Allergy struct {
-	ID                 int64      `db:"id"`
-	PatientID          int64      `db:"patient_id"`
-	CodeSystem         string     `db:"code_system"`
-	Code               string     `db:"code"`
-	Display            string     `db:"display"`
-	Type               string     `db:"type"`
-	Category           string     `db:"category"`
-	Criticality        string     `db:"criticality"`
-	ClinicalStatus     string     `db:"clinical_status"`
-	VerificationStatus string     `db:"verification_status"`
-	Reaction           string     `db:"reaction"`
-	OnsetAt            *time.Time `db:"onset_at"`
-	RecordedAt         *time.Time `db:"recorded_at"`
-	FHIRID             *string    `db:"fhir_id"`
+	ID                 int64  `db:"id"`
+	PatientID          int64  `db:"patient_id"`
+	CodeSystem         string `db:"code_system"`
+	Code               string `db:"code"`
+	Display            string `db:"display"`
+	Type               string `db:"type"`
+	Category           string `db:"category"`
+	Criticality        string `db:"criticality"`
+	ClinicalStatus     string `db:"clinical_status"`
+	VerificationStatus string `db:"verification_status"`
+	Reaction           string `db:"reaction"`
+	// ReactionSeverity is the severity of the worst recorded reaction (mild, moderate, severe): how bad
+	// it was, where Criticality is the risk of a future reaction.
+	ReactionSeverity string     `db:"reaction_severity"`
+	OnsetAt          *time.Time `db:"onset_at"`
+	RecordedAt       *time.Time `db:"recorded_at"`
+	FHIRID           *string    `db:"fhir_id"`
 }
 
 // IsNoKnownAllergy reports whether the entry states that the patient has no known allergies.
@@ -385,6 +388,47 @@ type TreatmentLimit struct {
 	Status      string     `db:"status"`
 	RecordedAt  *time.Time `db:"recorded_at"`
 	FHIRID      *string    `db:"fhir_id"`
+
+	// Kind says where it came from: the hospital's own treatment-limit Flag, a zib TreatmentDirective2
+	// (behandelaanwijzing) or a zib AdvanceDirective (wilsverklaring).
+	Kind LimitKind `db:"kind"`
+	// Decision is the treatment decision of a directive: permit (wel), deny (niet) or other (anders, as
+	// Specification says). A directive that permits a treatment is no limit, but the banner still says
+	// it, because the decision was taken with the patient.
+	Decision      Decision `db:"decision"`
+	Specification string   `db:"specification"`
+	// AgreedWith names who the directive was agreed with (patient, representative, professional).
+	AgreedWith string `db:"agreed_with"`
+	Comment    string `db:"comment"`
+	// EndsAt is when the directive stopped applying (zib DateExpired); after it, it is history.
+	EndsAt *time.Time `db:"ends_at"`
+}
+
+// LimitKind says which record a treatment limit comes from.
+type LimitKind string
+
+// Treatment limit kinds.
+const (
+	LimitFlag             LimitKind = "limit"
+	LimitDirective        LimitKind = "directive"
+	LimitAdvanceDirective LimitKind = "advance_directive"
+)
+
+// Decision is the treatment decision (zib BehandelBesluit) of a treatment directive.
+type Decision string
+
+// Treatment decisions, as FHIR Consent.provision.type carries them (other: the specificationOther
+// modifier extension instead of a type).
+const (
+	DecisionNone   Decision = ""
+	DecisionPermit Decision = "permit"
+	DecisionDeny   Decision = "deny"
+	DecisionOther  Decision = "other"
+)
+
+// InForce reports whether a treatment limit applies on a moment: active and not ended.
+func (l TreatmentLimit) InForce(now time.Time) bool {
+	return l.Status == "active" && (l.EndsAt == nil || l.EndsAt.After(now))
 }
 
 // Organisation is a care organisation: the hospital, a GP practice, a pharmacy; URA identifies it.

@@ -249,17 +249,26 @@ func (r *run) importAllergy(e *entry) (bool, error) {
 	if row.Display == "" {
 		return false, reject("an AllergyIntolerance needs a code")
 	}
+	switch a.Criticality {
+	case "", "low", "high", "unable-to-assess":
+	default:
+		return false, reject("criticality %q is not low, high or unable-to-assess (FHIR allergy-intolerance-criticality)", a.Criticality)
+	}
 	var reactions []string
-	for _, re := range a.Reaction {
+	for i, re := range a.Reaction {
 		text := conceptsText(re.Manifestation)
 		if text == "" {
-			text = re.Description
+			text = strings.TrimSpace(re.Description)
 		}
-		if re.Severity != "" && text != "" {
-			text += " (" + re.Severity + ")"
-		}
-		if text != "" {
+		if text != "" && !contains(reactions, text) {
 			reactions = append(reactions, text)
+		}
+		rank, ok := reactionSeverityRank[re.Severity]
+		if !ok {
+			return false, reject("reaction[%d].severity %q is not mild, moderate or severe (FHIR reaction-event-severity)", i, re.Severity)
+		}
+		if rank > reactionSeverityRank[row.ReactionSeverity] {
+			row.ReactionSeverity = re.Severity
 		}
 	}
 	row.Reaction = strings.Join(reactions, "; ")
@@ -279,6 +288,9 @@ func (r *run) importAllergy(e *entry) (bool, error) {
 	}
 	return !found, r.record(e, store.TargetAllergies, row.ID, found, "", nil)
 }
+
+// reactionSeverityRank orders the FHIR reaction severities, so that an allergy shows its worst reaction.
+var reactionSeverityRank = map[string]int{"": 0, "mild": 1, "moderate": 2, "severe": 3}
 
 // importProcedure maps a Procedure (an operation, an examination); its encounter is linked when known.
 func (r *run) importProcedure(e *entry) (bool, error) {

@@ -167,13 +167,6 @@ const (
 	snomedAdvanceDirective      = "11341000146107"
 )
 
-// vitalSignLOINC are LOINC codes of vital signs, used when an Observation has no category at all.
-var vitalSignLOINC = map[string]bool{
-	"85354-9": true, "55284-4": true, "8480-6": true, "8462-4": true, "8867-4": true, "9279-1": true,
-	"8310-5": true, "29463-7": true, "8302-2": true, "39156-5": true, "59408-5": true, "2708-6": true,
-	"8287-5": true, "9843-4": true,
-}
-
 // observationTarget decides where an Observation goes: lab results, vital signs or nowhere (counted as
 // skipped with the reason).
 func observationTarget(o *Observation) (target string, category string) {
@@ -197,8 +190,9 @@ func observationTarget(o *Observation) (target string, category string) {
 		}
 	}
 	if category == "" && o.Code != nil {
+		// Without a category, a vital sign is recognised by its LOINC or SNOMED CT code (dossier.VitalKindOf).
 		for _, c := range o.Code.Coding {
-			if c.System == SystemLOINC && vitalSignLOINC[c.Code] {
+			if dossier.VitalKindOf(c.System, c.Code) != dossier.VitalNone {
 				return "vital", "vital-signs"
 			}
 		}
@@ -206,14 +200,20 @@ func observationTarget(o *Observation) (target string, category string) {
 	return "", category
 }
 
-// conceptText is the human text of a concept: its text, else the display of its first coding, else the
-// first code.
+// conceptText is the human text of a concept: its text, else a Dutch translation of a coding's display,
+// else the display of its first coding, else the first code. The screens are Dutch first, so a Dutch
+// designation the source sends beats the English display of the code system.
 func conceptText(c *CodeableConcept) string {
 	if c == nil {
 		return ""
 	}
 	if t := strings.TrimSpace(c.Text); t != "" {
 		return t
+	}
+	for _, cd := range c.Coding {
+		if t := dutchTranslation(cd.DisplayExt); t != "" {
+			return t
+		}
 	}
 	for _, cd := range c.Coding {
 		if cd.Display != "" {
@@ -275,6 +275,34 @@ func firstCode(c *CodeableConcept, system string) string {
 	for _, cd := range c.Coding {
 		if cd.System == system {
 			return cd.Code
+		}
+	}
+	return ""
+}
+
+// ExtensionTranslation carries a display in another language (sub-extensions lang and content).
+const ExtensionTranslation = "http://hl7.org/fhir/StructureDefinition/translation"
+
+// dutchTranslation is the Dutch (nl, nl-NL) translation among a display's extensions, if any.
+func dutchTranslation(e *Element) string {
+	if e == nil {
+		return ""
+	}
+	for _, x := range e.Extension {
+		if x.URL != ExtensionTranslation {
+			continue
+		}
+		lang, content := "", ""
+		for _, sub := range x.Extension {
+			switch sub.URL {
+			case "lang":
+				lang = sub.ValueCode
+			case "content":
+				content = sub.ValueString
+			}
+		}
+		if l := strings.ToLower(lang); (l == "nl" || strings.HasPrefix(l, "nl-")) && strings.TrimSpace(content) != "" {
+			return strings.TrimSpace(content)
 		}
 	}
 	return ""

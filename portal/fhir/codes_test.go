@@ -138,11 +138,13 @@ func TestDutchName(t *testing.T) {
 	n := HumanName{
 		Use: "official", Family: "van der Berg",
 		FamilyExt: &Element{Extension: []Extension{{URL: ExtensionOwnPrefix, ValueString: "van der"}, {URL: ExtensionOwnName, ValueString: "Berg"}}},
-		Given:     []string{"Jan", "Hendrik", "J.H."},
-		GivenExt:  []Element{{}, {}, {Extension: []Extension{{URL: ExtensionNameQualifier, ValueCode: "IN"}}}},
+		Given:     []string{"Jan", "H.", "P"},
+		GivenExt: []Element{{}, {Extension: []Extension{{URL: ExtensionNameQualifier, ValueCode: "IN"}}},
+			{Extension: []Extension{{URL: ExtensionNameQualifier, ValueCode: "IN"}}}},
 	}
+	// Initials after a written first name are those of the names not written out (zib NameInformation).
 	family, prefix, given, initials := dutchName([]HumanName{{Use: "usual", Family: "Jantje"}, n})
-	if family != "Berg" || prefix != "van der" || given != "Jan Hendrik" || initials != "J.H." {
+	if family != "Berg" || prefix != "van der" || given != "Jan H.P." || initials != "J.H.P." {
 		t.Errorf("dutchName = %q %q %q %q", family, prefix, given, initials)
 	}
 	family, prefix, given, initials = dutchName([]HumanName{{Family: "de Vries", Given: []string{"Anna", "Maria"}}})

@@ -1,13 +1,10 @@
 package fhir
 
 import (
-	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"zorgverlenersportaal/portal/access"
-	"zorgverlenersportaal/portal/dossier"
 	"zorgverlenersportaal/portal/store"
 )
 
@@ -40,6 +37,10 @@ func (r *run) importConsent(e *entry) (bool, error) {
 	}
 	if directive {
 		return r.treatmentDirective(e, &c, pat)
+	}
+	if len(c.ModifierExtension) > 0 {
+		// A modifier extension changes what the consent means; the portal reads none on a consent to share.
+		return false, reject("modifierExtension %s on a consent to share is not understood; it may change what the consent means", c.ModifierExtension[0].URL)
 	}
 	if scope != "patient-privacy" {
 		return false, reject("Consent scope %q is neither patient-privacy (consent to share) nor a treatment directive (treatment, adr)", scope)
@@ -195,90 +196,4 @@ func categoryIndex(c access.RecipientCategory) int {
 		}
 	}
 	return len(access.RecipientCategories)
-}
-
-// treatmentDirective maps a treatment directive (zib BehandelAanwijzing / Wilsverklaring) to a treatment
-// limit: its text is the provision's code text (e.g. "Niet reanimeren"), its code the provision's code.
-func (r *run) treatmentDirective(e *entry, c *Consent, pat access.Patient) (bool, error) {
-	status := ""
-	switch c.Status {
-	case "active":
-		status = "active"
-	case "inactive":
-		status = "inactive"
-	default:
-		return false, reject("treatment directive status %q is not active or inactive", c.Status)
-	}
-	row := dossier.TreatmentLimit{PatientID: pat.ID, Status: status, FHIRID: &e.id}
-	if c.Provision != nil && len(c.Provision.Code) > 0 {
-		code := primaryCoding(&c.Provision.Code[0])
-		row.Code = code.Code
-		row.Description = conceptText(&c.Provision.Code[0])
-		if c.Provision.Type == "deny" && strings.TrimSpace(c.Provision.Code[0].Text) == "" {
-			row.Description = fmt.Sprintf("Niet: %s", row.Description)
-		}
-	}
-	if row.Description == "" {
-		row.Description = conceptsText(c.Category)
-	}
-	if row.Description == "" {
-		return false, reject("a treatment directive needs provision.code saying which treatment it is about")
-	}
-	var err error
-	if row.RecordedAt, err = timeOf("dateTime", c.DateTime); err != nil {
-		return false, err
-	}
-	prev, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
-	row.ID = knownRow(prev, found)
-	if err := r.tx.PutTreatmentLimit(&row); err != nil {
-		return false, err
-	}
-	return !found, r.record(e, store.TargetTreatmentLimits, row.ID, found, "", nil)
-}
-
-// importFlag maps a Flag coded as treatment limit (category SystemTreatmentLimit|treatment-limit) to a
-// treatment limit; other flags are skipped.
-func (r *run) importFlag(e *entry) (bool, error) {
-	var f Flag
-	if err := decode(e, &f); err != nil {
-		return false, err
-	}
-	pat, err := r.patientOf(f.Subject, "subject")
-	if err != nil {
-		return false, err
-	}
-	limit := false
-	for i := range f.Category {
-		if codeIn(&f.Category[i], SystemTreatmentLimit, "treatment-limit") {
-			limit = true
-		}
-	}
-	if !limit {
-		return false, skip("Flag that is not a treatment limit is not shown by the portal")
-	}
-	if f.Status == "entered-in-error" {
-		return false, skip("Flag entered in error is not shown")
-	}
-	code := primaryCoding(&f.Code)
-	row := dossier.TreatmentLimit{
-		PatientID: pat.ID, Code: code.Code, Description: conceptText(&f.Code), Status: orDefault(f.Status, "active"), FHIRID: &e.id,
-	}
-	if row.Description == "" {
-		return false, reject("a treatment-limit Flag needs a code saying the limit")
-	}
-	if row.RecordedAt, err = timeOf("period.start", periodStart(f.Period)); err != nil {
-		return false, err
-	}
-	prev, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
-	row.ID = knownRow(prev, found)
-	if err := r.tx.PutTreatmentLimit(&row); err != nil {
-		return false, err
-	}
-	return !found, r.record(e, store.TargetTreatmentLimits, row.ID, found, "", nil)
 }

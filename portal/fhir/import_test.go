@@ -757,10 +757,13 @@ func TestTreatmentLimits(t *testing.T) {
 		"period": map[string]any{"start": "2026-11-02"}}
 	alert := res{"resourceType": "Flag", "id": "mrsa", "status": "active", "subject": ref("urn:uuid:p1"), "code": map[string]any{"text": "MRSA-drager"}}
 	r := env.load(t, "limits.json", bundleJSON(t, "transaction", patientRes("p1", "999993653", "Jansen"), directive, flag, alert))
-	if r.Counts["Flag"].Skipped != 1 {
-		t.Errorf("a Flag that is not a treatment limit must be skipped: %+v", r.Counts["Flag"])
+	if r.Counts["Flag"].Imported != 2 {
+		t.Errorf("both Flags must be imported, the treatment limit and the alert: %+v", r.Counts["Flag"])
 	}
 	p := env.patient(t, "p1")
+	if alerts, _ := env.st.Alerts(ctx, p.ID); len(alerts) != 1 || alerts[0].Display != "MRSA-drager" || alerts[0].Status != "active" {
+		t.Errorf("a Flag that is not a treatment limit is an alert (zib Alert): %+v", alerts)
+	}
 	limits, _ := env.st.TreatmentLimits(ctx, p.ID)
 	descs := map[string]string{}
 	for _, l := range limits {

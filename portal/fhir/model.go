@@ -35,17 +35,20 @@ type EntrySearch struct {
 
 // Meta is resource metadata.
 type Meta struct {
-	VersionID   string `json:"versionId,omitempty"`
-	LastUpdated string `json:"lastUpdated,omitempty"`
+	VersionID   string   `json:"versionId,omitempty"`
+	LastUpdated string   `json:"lastUpdated,omitempty"`
+	Profile     []string `json:"profile,omitempty"`
 }
 
 // Extension is a FHIR extension with the value types the portal reads.
 type Extension struct {
 	URL                  string           `json:"url"`
+	Extension            []Extension      `json:"extension,omitempty"`
 	ValueString          string           `json:"valueString,omitempty"`
 	ValueCode            string           `json:"valueCode,omitempty"`
 	ValueCodeableConcept *CodeableConcept `json:"valueCodeableConcept,omitempty"`
 	ValueCoding          *Coding          `json:"valueCoding,omitempty"`
+	ValueReference       *Reference       `json:"valueReference,omitempty"`
 }
 
 // Element carries the extensions of a primitive value (the JSON _name property).
@@ -58,6 +61,8 @@ type Coding struct {
 	System  string `json:"system,omitempty"`
 	Code    string `json:"code,omitempty"`
 	Display string `json:"display,omitempty"`
+	// DisplayExt carries translations of the display (extension translation, with lang and content).
+	DisplayExt *Element `json:"_display,omitempty"`
 }
 
 // CodeableConcept is a concept as codes plus text.
@@ -115,13 +120,14 @@ type Attachment struct {
 
 // HumanName is a person's name; Dutch name parts (voorvoegsel, own name) come in extensions on family.
 type HumanName struct {
-	Use       string    `json:"use,omitempty"`
-	Text      string    `json:"text,omitempty"`
-	Family    string    `json:"family,omitempty"`
-	FamilyExt *Element  `json:"_family,omitempty"`
-	Given     []string  `json:"given,omitempty"`
-	GivenExt  []Element `json:"_given,omitempty"`
-	Prefix    []string  `json:"prefix,omitempty"`
+	Extension []Extension `json:"extension,omitempty"`
+	Use       string      `json:"use,omitempty"`
+	Text      string      `json:"text,omitempty"`
+	Family    string      `json:"family,omitempty"`
+	FamilyExt *Element    `json:"_family,omitempty"`
+	Given     []string    `json:"given,omitempty"`
+	GivenExt  []Element   `json:"_given,omitempty"`
+	Prefix    []string    `json:"prefix,omitempty"`
 }
 
 // Address is a postal address; the portal uses the city.
@@ -399,6 +405,7 @@ type Observation struct {
 	Interpretation       []CodeableConcept      `json:"interpretation,omitempty"`
 	ReferenceRange       []ReferenceRange       `json:"referenceRange,omitempty"`
 	Component            []ObservationComponent `json:"component,omitempty"`
+	HasMember            []Reference            `json:"hasMember,omitempty"`
 }
 
 // ReferenceRange is the normal range of a lab value.
@@ -556,17 +563,19 @@ type EpisodeOfCare struct {
 // Consent is a consent to share (scope patient-privacy) or a treatment directive (scope treatment).
 type Consent struct {
 	DomainResource
-	Status    string            `json:"status,omitempty"`
-	Scope     *CodeableConcept  `json:"scope,omitempty"`
-	Category  []CodeableConcept `json:"category,omitempty"`
-	Patient   *Reference        `json:"patient,omitempty"`
-	DateTime  string            `json:"dateTime,omitempty"`
-	Performer []Reference       `json:"performer,omitempty"`
-	Provision *ConsentProvision `json:"provision,omitempty"`
+	ModifierExtension []Extension       `json:"modifierExtension,omitempty"`
+	Status            string            `json:"status,omitempty"`
+	Scope             *CodeableConcept  `json:"scope,omitempty"`
+	Category          []CodeableConcept `json:"category,omitempty"`
+	Patient           *Reference        `json:"patient,omitempty"`
+	DateTime          string            `json:"dateTime,omitempty"`
+	Performer         []Reference       `json:"performer,omitempty"`
+	Provision         *ConsentProvision `json:"provision,omitempty"`
 }
 
 // ConsentProvision is the rule of a consent: permit or deny, to whom, for what.
 type ConsentProvision struct {
+	Extension []Extension        `json:"extension,omitempty"`
 	Type      string             `json:"type,omitempty"`
 	Period    *Period            `json:"period,omitempty"`
 	Actor     []ConsentActor     `json:"actor,omitempty"`
@@ -588,4 +597,32 @@ type Flag struct {
 	Code     CodeableConcept   `json:"code"`
 	Subject  *Reference        `json:"subject,omitempty"`
 	Period   *Period           `json:"period,omitempty"`
+	Author   *Reference        `json:"author,omitempty"`
+}
+
+// Device is a medical device (zib MedicalDevice.Product): its kind and the product description.
+type Device struct {
+	DomainResource
+	Status     string           `json:"status,omitempty"`
+	Type       *CodeableConcept `json:"type,omitempty"`
+	Patient    *Reference       `json:"patient,omitempty"`
+	Note       []Annotation     `json:"note,omitempty"`
+	DeviceName []struct {
+		Name string `json:"name,omitempty"`
+	} `json:"deviceName,omitempty"`
+}
+
+// DeviceUseStatement says that a patient uses a device (zib MedicalDevice), since when and why.
+type DeviceUseStatement struct {
+	DomainResource
+	Status          string            `json:"status,omitempty"`
+	Subject         *Reference        `json:"subject,omitempty"`
+	TimingPeriod    *Period           `json:"timingPeriod,omitempty"`
+	TimingDateTime  string            `json:"timingDateTime,omitempty"`
+	RecordedOn      string            `json:"recordedOn,omitempty"`
+	Device          *Reference        `json:"device,omitempty"`
+	ReasonCode      []CodeableConcept `json:"reasonCode,omitempty"`
+	ReasonReference []Reference       `json:"reasonReference,omitempty"`
+	BodySite        *CodeableConcept  `json:"bodySite,omitempty"`
+	Note            []Annotation      `json:"note,omitempty"`
 }

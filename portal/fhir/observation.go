@@ -24,10 +24,18 @@ func (r *run) importObservation(e *entry) (bool, error) {
 	}
 	kind, category := observationTarget(&o)
 	if kind == "" {
+		if zib := nlCoreProfile(o.Meta); zib != "" {
+			return false, skip("zib %s (Observation) is not shown by the portal: nursing, functional and lifestyle observations have no data category", zib)
+		}
 		if category == "" {
 			return false, skip("Observation without a category is not shown by the portal")
 		}
 		return false, skip("Observation of category %s is not shown by the portal", category)
+	}
+	if len(o.HasMember) > 0 && len(o.Component) == 0 && !valueOf(&o).present && o.DataAbsentReason == nil {
+		// A panel (an nl-core LaboratoryTestResult panel, the zib PulseRate grouper) only groups its
+		// members, which are Observations of their own with their own values and times.
+		return false, skip("a panel Observation without a value of its own is shown through its members")
 	}
 	code := primaryCoding(o.Code)
 	display := conceptText(o.Code)

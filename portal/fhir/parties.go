@@ -355,6 +355,9 @@ func (r *run) importPatient(e *entry) (bool, error) {
 	if err := r.tx.PutPatient(&row); err != nil {
 		return false, err
 	}
+	if err := r.putPatientName(&row, p.Name); err != nil {
+		return false, err
+	}
 	if err := r.record(e, store.TargetPatients, row.ID, found, "", nil); err != nil {
 		return false, err
 	}
@@ -429,66 +432,11 @@ func officialName(names []HumanName) *HumanName {
 	return nil
 }
 
-// dutchName splits a patient's name the Dutch way: the family name without its voorvoegsel (from the
-// humanname-own-prefix / own-name extensions when present), the given names, and the initials (given names
-// qualified IN, else the first letters of the given names).
+// dutchName splits a person's name the Dutch way (see names.go): the own family name without its
+// voorvoegsel, the voorvoegsel, the given names as written and the initials.
 func dutchName(names []HumanName) (family, prefix, given, initials string) {
-	n := officialName(names)
-	if n == nil {
-		return "", "", "", ""
-	}
-	family = strings.TrimSpace(n.Family)
-	if n.FamilyExt != nil {
-		ownName, ownPrefix := "", ""
-		for _, x := range n.FamilyExt.Extension {
-			switch x.URL {
-			case ExtensionOwnName:
-				ownName = strings.TrimSpace(x.ValueString)
-			case ExtensionOwnPrefix:
-				ownPrefix = strings.TrimSpace(x.ValueString)
-			}
-		}
-		if ownName != "" {
-			family, prefix = ownName, ownPrefix
-		}
-	}
-	var givenParts, initialParts []string
-	for i, g := range n.Given {
-		g = strings.TrimSpace(g)
-		if g == "" {
-			continue
-		}
-		qualifier := ""
-		if i < len(n.GivenExt) {
-			for _, x := range n.GivenExt[i].Extension {
-				if x.URL == ExtensionNameQualifier {
-					qualifier = x.ValueCode
-				}
-			}
-		}
-		if qualifier == "IN" {
-			initialParts = append(initialParts, g)
-			continue
-		}
-		givenParts = append(givenParts, g)
-	}
-	given = strings.Join(givenParts, " ")
-	if len(initialParts) > 0 {
-		initials = strings.Join(initialParts, "")
-	} else {
-		var b strings.Builder
-		for _, g := range givenParts {
-			for _, w := range strings.Fields(g) {
-				rs := []rune(w)
-				b.WriteString(strings.ToUpper(string(rs[0])) + ".")
-			}
-		}
-		initials = b.String()
-	}
-	if family == "" && n.Text != "" {
-		family = strings.TrimSpace(n.Text)
-	}
-	return family, prefix, given, initials
+	n := nameInformation(names)
+	return n.OwnName, n.OwnPrefix, n.GivenNames, n.Initials
 }
 
 // personName is a practitioner's name as the dossier shows it: text, else given names and family name.

@@ -67,6 +67,7 @@ var importOrder = map[string]int{
 	"PractitionerRole":    2,
 	"Patient":             3,
 	"Medication":          4,
+	"Device":              4,
 	"Binary":              4,
 	"Encounter":           5,
 	"EpisodeOfCare":       6,
@@ -78,6 +79,7 @@ var importOrder = map[string]int{
 	"MedicationRequest":   8,
 	"Observation":         9,
 	"ImagingStudy":        9,
+	"DeviceUseStatement":  9,
 	"DiagnosticReport":    10,
 	"DocumentReference":   11,
 	"Appointment":         11,
@@ -269,7 +271,7 @@ func priority(typ string) int {
 func (r *run) importEntry(e *entry) error {
 	if _, known := importOrder[e.typ]; !known {
 		e.state = stateSkipped
-		r.skipped(e, fmt.Sprintf("%s is not imported by the portal", e.typ))
+		r.skipped(e, notImportedReason(e.typ))
 		return nil
 	}
 	if e.id == "" {
@@ -373,6 +375,10 @@ func (r *run) dispatch(e *entry) (bool, error) {
 		return r.importConsent(e)
 	case "Flag":
 		return r.importFlag(e)
+	case "Device":
+		return r.importDevice(e)
+	case "DeviceUseStatement":
+		return r.importDeviceUseStatement(e)
 	}
 	return false, skip("%s is not imported by the portal", e.typ)
 }

@@ -79,7 +79,7 @@ func (s *Store) Allergies(ctx context.Context, patientID int64) ([]dossier.Aller
 	var out []dossier.Allergy
 	err := s.read.SelectContext(ctx, &out, `
 		SELECT id, patient_id, code_system, code, display, type, category, criticality, clinical_status,
-		       verification_status, reaction, onset_at, recorded_at, fhir_id
+		       verification_status, reaction, reaction_severity, onset_at, recorded_at, fhir_id
 		FROM allergies
 		WHERE patient_id = ?
 		ORDER BY criticality = 'high' DESC, recorded_at IS NULL, recorded_at DESC, id DESC`, patientID)
@@ -362,7 +362,8 @@ func (s *Store) ImagingStudies(ctx context.Context, patientID int64) ([]dossier.
 func (s *Store) TreatmentLimits(ctx context.Context, patientID int64) ([]dossier.TreatmentLimit, error) {
 	var out []dossier.TreatmentLimit
 	err := s.read.SelectContext(ctx, &out, `
-		SELECT id, patient_id, code, description, status, recorded_at, fhir_id
+		SELECT id, patient_id, code, description, status, recorded_at, kind, decision, specification, agreed_with,
+		       comment, ends_at, fhir_id
 		FROM treatment_limits
 		WHERE patient_id = ?
 		ORDER BY status <> 'active', recorded_at IS NULL, recorded_at DESC, id DESC`, patientID)

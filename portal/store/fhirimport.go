@@ -39,6 +39,8 @@ const (
 	TargetTreatmentLimits = "treatment_limits"
 	TargetRelationships   = "relationships"
 	TargetConsents        = "consents"
+	TargetAlerts          = "alerts"
+	TargetMedicalDevices  = "medical_devices"
 	// TargetContent marks resources kept only in fhir_resources (Medication, Binary) for later references.
 	TargetContent = ""
 )
@@ -506,14 +508,15 @@ func (t *ImportTx) PutCondition(c *dossier.Condition) error {
 func (t *ImportTx) PutAllergy(a *dossier.Allergy) error {
 	id, err := t.upsert(a.ID, `SELECT id FROM allergies WHERE fhir_id = ?`, a.FHIRID, `
 		INSERT INTO allergies (patient_id, code_system, code, display, type, category, criticality, clinical_status,
-		                       verification_status, reaction, onset_at, recorded_at, fhir_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `
+		                       verification_status, reaction, reaction_severity, onset_at, recorded_at, fhir_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `
 		UPDATE allergies
 		SET patient_id = ?, code_system = ?, code = ?, display = ?, type = ?, category = ?, criticality = ?,
-		    clinical_status = ?, verification_status = ?, reaction = ?, onset_at = ?, recorded_at = ?, fhir_id = ?
+		    clinical_status = ?, verification_status = ?, reaction = ?, reaction_severity = ?, onset_at = ?,
+		    recorded_at = ?, fhir_id = ?
 		WHERE id = ?`, 0,
 		a.PatientID, a.CodeSystem, a.Code, a.Display, a.Type, a.Category, a.Criticality, a.ClinicalStatus,
-		a.VerificationStatus, a.Reaction, utcPtr(a.OnsetAt), utcPtr(a.RecordedAt), a.FHIRID)
+		a.VerificationStatus, a.Reaction, a.ReactionSeverity, utcPtr(a.OnsetAt), utcPtr(a.RecordedAt), a.FHIRID)
 	if err != nil {
 		return fmt.Errorf("store: put allergy: %w", err)
 	}
@@ -670,13 +673,20 @@ func (t *ImportTx) PutImagingStudy(s *dossier.ImagingStudy) error {
 // PutTreatmentLimit writes a treatment limit (update of l.ID when set, else insert or update by FHIR id);
 // it sets l.ID.
 func (t *ImportTx) PutTreatmentLimit(l *dossier.TreatmentLimit) error {
+	kind := l.Kind
+	if kind == "" {
+		kind = dossier.LimitFlag
+	}
 	id, err := t.upsert(l.ID, `SELECT id FROM treatment_limits WHERE fhir_id = ?`, l.FHIRID, `
-		INSERT INTO treatment_limits (patient_id, code, description, status, recorded_at, fhir_id)
-		VALUES (?, ?, ?, ?, ?, ?)`, `
+		INSERT INTO treatment_limits (patient_id, code, description, status, recorded_at, kind, decision, specification,
+		                              agreed_with, comment, ends_at, fhir_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `
 		UPDATE treatment_limits
-		SET patient_id = ?, code = ?, description = ?, status = ?, recorded_at = ?, fhir_id = ?
+		SET patient_id = ?, code = ?, description = ?, status = ?, recorded_at = ?, kind = ?, decision = ?,
+		    specification = ?, agreed_with = ?, comment = ?, ends_at = ?, fhir_id = ?
 		WHERE id = ?`, 0,
-		l.PatientID, l.Code, l.Description, l.Status, utcPtr(l.RecordedAt), l.FHIRID)
+		l.PatientID, l.Code, l.Description, l.Status, utcPtr(l.RecordedAt), kind, l.Decision, l.Specification,
+		l.AgreedWith, l.Comment, utcPtr(l.EndsAt), l.FHIRID)
 	if err != nil {
 		return fmt.Errorf("store: put treatment limit: %w", err)
 	}

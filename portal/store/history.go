@@ -53,6 +53,7 @@ func (s *Store) DataCounts(ctx context.Context) (map[string]int, error) {
 		"patients", "treatment_limits", "relationships", "consents", "organisations", "practitioners", "encounters",
 		"appointments", "procedures", "conditions", "allergies", "medications", "lab_results", "vital_signs",
 		"reports", "letters", "attachments", "imaging_studies", "fhir_resources", "fhir_identifiers",
+		"alerts", "medical_devices",
 	}
 	out := map[string]int{}
 	for _, t := range tables {

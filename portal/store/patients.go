@@ -11,7 +11,8 @@ import (
 )
 
 const patientColumns = `id, bsn, bsn_synthetic, patient_number, family_name, family_prefix, given_names, initials,
-	birth_date, sex, deceased, deceased_at, fhir_id, created_at, updated_at`
+	birth_date, sex, deceased, deceased_at, fhir_id, created_at, updated_at,
+	partner_name, partner_prefix, name_order, calling_name`
 
 // Patient returns one patient by internal id (the opaque id the screens put in URLs).
 func (s *Store) Patient(ctx context.Context, id int64) (access.Patient, error) {

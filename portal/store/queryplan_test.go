@@ -107,6 +107,8 @@ func TestHotQueriesStayPerPatient(t *testing.T) {
 		{"reports", func() error { _, err := st.Reports(ctx, id); return err }, false},
 		{"imaging", func() error { _, err := st.ImagingStudies(ctx, id); return err }, false},
 		{"treatment limits", func() error { _, err := st.TreatmentLimits(ctx, id); return err }, false},
+		{"alerts", func() error { _, err := st.Alerts(ctx, id); return err }, false},
+		{"medical devices", func() error { _, err := st.MedicalDevices(ctx, id); return err }, false},
 		{"dossier counts", func() error { _, err := st.DossierCounts(ctx, id); return err }, false},
 		{"access-log append (head of the chain)", func() error {
 			return log.Append(ctx, audit.Actor{User: audit.User{UZI: gp.UZINumber}}.View(audit.PatientOf(patient), access.Lab, "1", audit.Basis{}))
