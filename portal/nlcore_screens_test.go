@@ -129,7 +129,7 @@ func TestNLCoreBannerAndSummary(t *testing.T) {
 	}
 	logged := ""
 	for _, r := range recordsSince(t, env, before) {
-		if r.ObjectCategory == "summary" {
+		if strings.HasPrefix(r.ObjectCategory, "summary") {
 			logged = r.ObjectIDs
 		}
 	}

@@ -37,7 +37,7 @@ func TestSkippedIsNotRejected(t *testing.T) {
 		res{"resourceType": "PractitionerRole", "id": "role-none", "specialty": []any{coding("urn:oid:2.16.840.1.113883.2.4.6.7", "4402", "Orthoptisten")}},
 		res{"resourceType": "Questionnaire", "id": "q1", "status": "active"},
 		res{"resourceType": "QuestionnaireResponse", "id": "qr1", "status": "completed", "subject": ref("urn:uuid:p1")},
-		res{"resourceType": "Device", "id": "dev1"},
+		res{"resourceType": "Goal", "id": "goal1", "lifecycleStatus": "active", "subject": ref("urn:uuid:p1")},
 		// Wrong: a participant coded with the portal's kinds, but a kind that does not exist.
 		with(nlCareTeam("ct-bad"), "participant", []any{map[string]any{
 			"role":   []any{coding("https://zorgverlenersportaal.nl/fhir/CodeSystem/relationship-kind", "best_friend", "")},
@@ -51,7 +51,7 @@ func TestSkippedIsNotRejected(t *testing.T) {
 		t.Errorf("rejected %+v: want only CareTeam/ct-bad, for its unknown relationship kind", r.Rejected)
 	}
 	for typ, want := range map[string]int{
-		"CareTeam": 1, "EpisodeOfCare": 1, "PractitionerRole": 1, "Questionnaire": 1, "QuestionnaireResponse": 1, "Device": 1,
+		"CareTeam": 1, "EpisodeOfCare": 1, "PractitionerRole": 1, "Questionnaire": 1, "QuestionnaireResponse": 1, "Goal": 1,
 	} {
 		if c := r.Counts[typ]; c == nil || c.Skipped != want {
 			t.Errorf("%s counts %+v, want %d skipped", typ, c, want)
