@@ -2,7 +2,6 @@ package portal
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -53,10 +52,11 @@ type searchPage struct {
 // emergencyPart is what the emergency-procedure partial needs: the patient, whether the procedure is
 // open (and if not, why), the form as typed, and the CSRF token.
 type emergencyPart struct {
-	PatientID int64
-	Check     access.EmergencyCheck
-	Form      emergencyForm
-	CSRF      string
+	// PatientPublicID is the patient's id in the form's address.
+	PatientPublicID string
+	Check           access.EmergencyCheck
+	Form            emergencyForm
+	CSRF            string
 }
 
 // searchPatient runs one search. The elfproef and the date are checked before anything is looked up;
@@ -135,7 +135,7 @@ func (s *Server) searchPatient(c echo.Context) error {
 		if err := s.audit.Append(ctx, actor.Search(searched, form.BirthDate, audit.SearchFound)); err != nil {
 			return err
 		}
-		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/patients/%d", patient.ID))
+		return c.Redirect(http.StatusSeeOther, patientPath(patient))
 	}
 	page := answered
 	page.Reason, page.Answer = main.Reason, audit.SearchNoRelationship
@@ -143,7 +143,7 @@ func (s *Server) searchPatient(c echo.Context) error {
 	case access.ReasonNoConsent, access.ReasonConsentRefused, access.ReasonConsentWithdrawn, access.ReasonConsentLapsed:
 		page.Answer = audit.SearchNoConsent
 	default:
-		page.Emergency = emergencyPart{PatientID: patient.ID, Check: s.policy.CanRequestEmergency(who, facts, now),
+		page.Emergency = emergencyPart{PatientPublicID: patient.PublicID, Check: s.policy.CanRequestEmergency(who, facts, now),
 			Form: emergencyForm{BSN: form.BSN, BirthDate: form.BirthDate}, CSRF: form.CSRF}
 	}
 	rec := actor.Search(searched, form.BirthDate, page.Answer)

@@ -25,6 +25,9 @@ type Patient struct {
 	FHIRID        *string    `db:"fhir_id"`
 	CreatedAt     time.Time  `db:"created_at"`
 	UpdatedAt     time.Time  `db:"updated_at"`
+	// PublicID is the id that addresses carry (portal/publicid): random, so that an address does not let
+	// anyone count through the hospital's patients. ID stays internal and in the access log.
+	PublicID string `db:"public_id"`
 }
 
 // AgeOn gives the patient's age in whole years on a day; the consent rules for minors turn on it. The day
