@@ -299,6 +299,16 @@ func TestBrowserSearchAnswersAndEmergencyAccess(t *testing.T) {
 		return b.Follow(`form[action="/patients/search"] button[type="submit"]`)
 	}
 
+	// The address of a patient she has no relationship with: the closed page, with the way to the search.
+	if status := b.Visit(portaltest.PatientPath(kramer)); status != http.StatusNotFound {
+		t.Fatalf("a stranger's dossier address: %d", status)
+	}
+	if main := b.Text("main"); !strings.Contains(main, "U heeft geen lopende behandelrelatie met een patiënt op dit adres.") || strings.Contains(main, "toestemming") {
+		t.Errorf("closed page:\n%s", main)
+	}
+	b.Screenshot("closed-page")
+	b.Axe(t)
+
 	if status := searchFor("999993654", "1942-10-20"); status != http.StatusUnprocessableEntity {
 		t.Fatalf("elfproef: %d", status)
 	}
