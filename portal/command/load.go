@@ -338,7 +338,7 @@ func (l *loadTest) ensureData(ctx context.Context, patients, logRecords int) err
 
 // choosePatients draws up to n patients at random from the whole data set and keeps those the card may
 // open (the access rules decide, as the portal will), so that the clients view real dossiers spread over
-// the whole database rather than a warm corner of it.
+// the whole database rather than a warm corner of it. It returns their public ids, which the addresses carry.
 func (l *loadTest) choosePatients(ctx context.Context, n int) (ids []string, total int, logRecords int64, err error) {
 	st, err := store.Open(ctx, l.cfg.Path(l.cfg.Database))
 	if err != nil {
