@@ -14,6 +14,7 @@ import (
 	"zorgverlenersportaal/portal/audit"
 	"zorgverlenersportaal/portal/devpki"
 	"zorgverlenersportaal/portal/portaltest"
+	"zorgverlenersportaal/portal/publicid"
 	"zorgverlenersportaal/portal/store"
 	"zorgverlenersportaal/views"
 )
@@ -116,7 +117,7 @@ func TestGPSeesAPatientOfThePracticeButNotAnother(t *testing.T) {
 	w.consent(t, other, access.Huisartsen, access.ConsentGranted)
 
 	gp := w.env.Client(t, devpki.CardGP)
-	resp := gp.Get(t, fmt.Sprintf("/patients/%d/access", ours.ID))
+	resp := gp.Get(t, portaltest.PatientPath(ours, "access"))
 	if resp.Status != http.StatusOK {
 		t.Fatalf("own patient: %d\n%s", resp.Status, resp.Body)
 	}
@@ -141,16 +142,17 @@ func TestGPSeesAPatientOfThePracticeButNotAnother(t *testing.T) {
 		t.Errorf("log record %+v", rec)
 	}
 
-	resp = gp.Get(t, fmt.Sprintf("/patients/%d/access", other.ID))
-	if resp.Status != http.StatusForbidden {
+	// A patient without a relationship: the same closed page as an address that names nobody.
+	resp = gp.Get(t, portaltest.PatientPath(other, "access"))
+	if resp.Status != http.StatusNotFound {
 		t.Fatalf("other patient: %d", resp.Status)
 	}
 	noMissingMessages(t, resp.Body)
 	if strings.Contains(resp.Body, "Pietersen") || strings.Contains(resp.Body, "999911120") {
 		t.Error("the refusal page names the patient the GP may not see")
 	}
-	if !strings.Contains(resp.Body, "U heeft geen behandelrelatie met deze patiënt.") {
-		t.Errorf("refusal lacks the reason:\n%s", resp.Body)
+	if !strings.Contains(resp.Body, "U heeft geen lopende behandelrelatie met een patiënt op dit adres.") || !strings.Contains(resp.Body, `href="/patients/search"`) {
+		t.Errorf("refusal lacks the reason or the way to the search:\n%s", resp.Body)
 	}
 	rec = lastRecord(t, w.env)
 	if rec.Event != "view" || rec.Outcome != "refused" || rec.Reason != "no-relationship" || rec.PatientBSN != "999911120" {
@@ -158,14 +160,16 @@ func TestGPSeesAPatientOfThePracticeButNotAnother(t *testing.T) {
 	}
 	// The GP of the other practice sees the other patient, and not ours.
 	otherGP := w.env.Client(t, devpki.CardGPOther)
-	if resp := otherGP.Get(t, fmt.Sprintf("/patients/%d/access", other.ID)); resp.Status != http.StatusOK {
+	if resp := otherGP.Get(t, portaltest.PatientPath(other, "access")); resp.Status != http.StatusOK {
 		t.Errorf("the other practice's GP: %d", resp.Status)
 	}
-	if resp := otherGP.Get(t, fmt.Sprintf("/patients/%d/access", ours.ID)); resp.Status != http.StatusForbidden {
+	if resp := otherGP.Get(t, portaltest.PatientPath(ours, "access")); resp.Status != http.StatusNotFound {
 		t.Errorf("the other practice's GP on our patient: %d", resp.Status)
 	}
-	if resp := gp.Get(t, "/patients/999999/access"); resp.Status != http.StatusNotFound {
-		t.Errorf("unknown patient: %d", resp.Status)
+	for _, unknown := range []string{"/patients/999999/access", "/patients/" + publicid.New() + "/access"} {
+		if resp := gp.Get(t, unknown); resp.Status != http.StatusNotFound {
+			t.Errorf("unknown patient %s: %d", unknown, resp.Status)
+		}
 	}
 }
 
@@ -175,7 +179,7 @@ func TestPharmacistSeesLabAndMedicationButNotLetters(t *testing.T) {
 	p := w.patient(t, "999993847", "P001", "Jansen", adult)
 	w.relationship(t, p, access.PharmacyOfRecord, access.HolderOrganisation, "90000201", time.Now().Add(-24*time.Hour), nil)
 	w.consent(t, p, access.Apotheken, access.ConsentGranted)
-	resp := w.env.Client(t, devpki.CardPharmacist).Get(t, fmt.Sprintf("/patients/%d/access?lang=en", p.ID))
+	resp := w.env.Client(t, devpki.CardPharmacist).Get(t, portaltest.PatientPath(p, "access")+"?lang=en")
 	if resp.Status != http.StatusOK {
 		t.Fatalf("%d\n%s", resp.Status, resp.Body)
 	}
@@ -206,7 +210,7 @@ func adminOn(t *testing.T, w *world, p access.Patient) *portaltest.Client {
 		t.Fatalf("admin start: %d\n%s", resp.Status, resp.Body)
 	}
 	resp := admin.Post(t, "/admin/patients/find", url.Values{"bsn": {p.BSN}, "birth_date": {p.BirthDate.Format(time.DateOnly)}})
-	if resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != fmt.Sprintf("/admin/patients/%d", p.ID) {
+	if resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != portaltest.AdminPatientPath(p) {
 		t.Fatalf("find: %d %s\n%s", resp.Status, resp.Header.Get("Location"), resp.Body)
 	}
 	if resp := admin.Get(t, resp.Header.Get("Location")); resp.Status != http.StatusOK {
@@ -225,13 +229,13 @@ func TestWithdrawalByStaffCountsOnTheProvidersNextRequest(t *testing.T) {
 	w.relationship(t, p, access.RegisteredGP, access.HolderOrganisation, "90000101", time.Now().Add(-24*time.Hour), nil)
 	w.consent(t, p, access.Huisartsen, access.ConsentGranted)
 	gp := w.env.Client(t, devpki.CardGP)
-	path := fmt.Sprintf("/patients/%d/access", p.ID)
+	path := portaltest.PatientPath(p, "access")
 	if resp := gp.Get(t, path); resp.Status != http.StatusOK {
 		t.Fatalf("before: %d", resp.Status)
 	}
 
 	admin := adminOn(t, w, p)
-	resp := admin.Post(t, fmt.Sprintf("/admin/patients/%d/consents/withdraw", p.ID), url.Values{
+	resp := admin.Post(t, portaltest.AdminPatientPath(p, "consents", "withdraw"), url.Values{
 		"category": {"huisartsen"}, "registered_by": {"patient"}, "channel": {"patient_portal"},
 		"given_on": {time.Now().In(access.Amsterdam).Format(time.DateOnly)}, "note": {"wil niet meer delen"},
 	})
@@ -262,8 +266,8 @@ func TestWithdrawalByStaffCountsOnTheProvidersNextRequest(t *testing.T) {
 		t.Fatalf("the GP logged in %d times: the withdrawal must count inside the open session", logins)
 	}
 	// Withdrawing again: nothing to withdraw, said on the form, logged as refused.
-	admin.Get(t, fmt.Sprintf("/admin/patients/%d", p.ID))
-	resp = admin.Post(t, fmt.Sprintf("/admin/patients/%d/consents/withdraw", p.ID), url.Values{
+	admin.Get(t, portaltest.AdminPatientPath(p))
+	resp = admin.Post(t, portaltest.AdminPatientPath(p, "consents", "withdraw"), url.Values{
 		"category": {"huisartsen"}, "registered_by": {"patient"}, "channel": {"desk"}, "given_on": {time.Now().In(access.Amsterdam).Format(time.DateOnly)},
 	})
 	if resp.Status != http.StatusUnprocessableEntity || !strings.Contains(resp.Body, "geen toestemming die kan worden ingetrokken") {
@@ -285,14 +289,17 @@ func TestRefusedConsentBlocksEmergencyAccess(t *testing.T) {
 	specialist := w.env.Client(t, devpki.CardSpecialist)
 	reason := "Patiënt bewusteloos op onze SEH binnengebracht, medicatie onbekend"
 
-	resp := specialist.Get(t, fmt.Sprintf("/patients/%d/access", refusing.ID))
-	if resp.Status != http.StatusForbidden || strings.Contains(resp.Body, "/emergency") {
-		t.Fatalf("the emergency form is offered despite a refusal: %d\n%s", resp.Status, resp.Body)
+	// By address alone the specialist learns nothing of the consent: the search (BSN and birth date) says it.
+	resp := specialist.Get(t, portaltest.PatientPath(refusing, "access"))
+	if resp.Status != http.StatusNotFound || strings.Contains(resp.Body, "/emergency") || strings.Contains(resp.Body, "noodprocedure is niet mogelijk") {
+		t.Fatalf("the access page of a stranger: %d\n%s", resp.Status, resp.Body)
 	}
-	if !strings.Contains(resp.Body, "De noodprocedure is niet mogelijk:") {
-		t.Errorf("the page does not say why the emergency procedure is closed:\n%s", resp.Body)
+	specialist.Get(t, "/patients/search")
+	resp = specialist.Post(t, "/patients/search", url.Values{"bsn": {refusing.BSN}, "birth_date": {"1958-04-12"}})
+	if strings.Contains(resp.Body, "/emergency") || !strings.Contains(resp.Body, "Dat geldt ook in een noodsituatie") {
+		t.Fatalf("the search answer about a refusal: %d\n%s", resp.Status, resp.Body)
 	}
-	resp = specialist.Post(t, fmt.Sprintf("/patients/%d/emergency", refusing.ID), url.Values{
+	resp = specialist.Post(t, portaltest.PatientPath(refusing, "emergency"), url.Values{
 		"bsn": {refusing.BSN}, "birth_date": {"1958-04-12"}, "category": {"unable-to-communicate"}, "reason": {reason}})
 	if resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, "Dat geldt ook in een noodsituatie") {
 		t.Fatalf("emergency despite refusal: %d\n%s", resp.Status, resp.Body)
@@ -310,18 +317,20 @@ func TestRefusedConsentBlocksEmergencyAccess(t *testing.T) {
 		t.Errorf("refused emergency log record %+v", refused)
 	}
 
-	// With consent: the form is offered; a wrong birth date and a one-word reason are refused first.
-	path := fmt.Sprintf("/patients/%d/access", consenting.ID)
-	resp = specialist.Get(t, path)
-	if resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, fmt.Sprintf(`action="/patients/%d/emergency"`, consenting.ID)) {
+	// With consent: the search offers the form; a wrong birth date is refused before anything else (the
+	// answer says nothing of consent), then a one-word reason.
+	path := portaltest.PatientPath(consenting, "access")
+	specialist.Get(t, "/patients/search")
+	resp = specialist.Post(t, "/patients/search", url.Values{"bsn": {consenting.BSN}, "birth_date": {"1958-04-12"}})
+	if resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, `action="`+portaltest.PatientPath(consenting, "emergency")+`"`) {
 		t.Fatalf("no emergency form: %d\n%s", resp.Status, resp.Body)
 	}
-	resp = specialist.Post(t, fmt.Sprintf("/patients/%d/emergency", consenting.ID), url.Values{
+	resp = specialist.Post(t, portaltest.PatientPath(consenting, "emergency"), url.Values{
 		"bsn": {consenting.BSN}, "birth_date": {"1958-04-13"}, "reason": {"spoed"}})
-	if resp.Status != http.StatusUnprocessableEntity || !strings.Contains(resp.Body, "Controleer BSN en geboortedatum") || !strings.Contains(resp.Body, "minimaal 20 letters") {
-		t.Fatalf("bad emergency form: %d\n%s", resp.Status, resp.Body)
+	if resp.Status != http.StatusUnprocessableEntity || !strings.Contains(resp.Body, "Controleer BSN en geboortedatum") || strings.Contains(resp.Body, `action="`) && strings.Contains(resp.Body, "/emergency") {
+		t.Fatalf("emergency form with a wrong birth date: %d\n%s", resp.Status, resp.Body)
 	}
-	resp = specialist.Post(t, fmt.Sprintf("/patients/%d/emergency", consenting.ID), url.Values{
+	resp = specialist.Post(t, portaltest.PatientPath(consenting, "emergency"), url.Values{
 		"bsn": {consenting.BSN}, "birth_date": {"1958-04-12"}, "category": {"unable-to-communicate"}, "reason": {reason}})
 	if resp.Status != http.StatusSeeOther {
 		t.Fatalf("emergency: %d\n%s", resp.Status, resp.Body)
@@ -330,7 +339,7 @@ func TestRefusedConsentBlocksEmergencyAccess(t *testing.T) {
 	if created.Event != "emergency_access" || created.Outcome != "success" || !created.Emergency || created.Detail != "category=unable-to-communicate; reason="+reason || created.PatientBSN != consenting.BSN {
 		t.Errorf("emergency log record %+v", created)
 	}
-	if want := fmt.Sprintf("/patients/%d?emergency=created", consenting.ID); resp.Header.Get("Location") != want {
+	if want := portaltest.PatientPath(consenting) + "?emergency=created"; resp.Header.Get("Location") != want {
 		t.Fatalf("the emergency procedure leads to %q, want the dossier %q", resp.Header.Get("Location"), want)
 	}
 	resp = specialist.Get(t, resp.Header.Get("Location"))
@@ -385,8 +394,8 @@ func TestAnExpiredInvitationNoLongerOpensThePatient(t *testing.T) {
 	admin := adminOn(t, w, p)
 	day := func(d int) string { return time.Now().In(access.Amsterdam).AddDate(0, 0, d).Format(time.DateOnly) }
 	add := func(from, until string) *portaltest.Response {
-		admin.Get(t, fmt.Sprintf("/admin/patients/%d", p.ID))
-		return admin.Post(t, fmt.Sprintf("/admin/patients/%d/relationships", p.ID), url.Values{
+		admin.Get(t, portaltest.AdminPatientPath(p))
+		return admin.Post(t, portaltest.AdminPatientPath(p, "relationships"), url.Values{
 			"kind": {"invited"}, "holder_kind": {"provider"}, "holder_code": {"03012345"}, "holder_name": {"L. van Dijk, internist"},
 			"valid_from": {from}, "valid_until": {until}, "reason": {"consult na ontslag"}})
 	}
@@ -397,23 +406,13 @@ func TestAnExpiredInvitationNoLongerOpensThePatient(t *testing.T) {
 		t.Errorf("relationship log record %+v", rec)
 	}
 	specialist := w.env.Client(t, devpki.CardSpecialist)
-	path := fmt.Sprintf("/patients/%d/access", p.ID)
+	path := portaltest.PatientPath(p, "access")
+	// Without a relationship in force the specialist is a stranger to the patient: the closed page, which
+	// points to the search (where the emergency procedure starts), and no consent details.
 	resp := specialist.Get(t, path)
-	if resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, "Uw behandelrelatie met deze patiënt is verlopen.") {
+	if resp.Status != http.StatusNotFound || !strings.Contains(resp.Body, "U heeft geen lopende behandelrelatie") ||
+		strings.Contains(resp.Body, "toestemming") || strings.Contains(resp.Body, "/emergency") {
 		t.Fatalf("expired invitation: %d\n%s", resp.Status, resp.Body)
-	}
-	// Consent covers specialists, so the emergency procedure stays open to them.
-	if !strings.Contains(resp.Body, fmt.Sprintf(`action="/patients/%d/emergency"`, p.ID)) {
-		t.Error("with consent and an expired relationship the emergency procedure should be offered")
-	}
-	// It does not silently stand in for the expired invitation: the form says when it expired and asks
-	// the provider to acknowledge it.
-	// The invitation held through its last day, so it expired at 00:00 the day after.
-	expired := time.Now().In(access.Amsterdam).AddDate(0, 0, -9)
-	months := []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
-	if want := fmt.Sprintf("is verlopen op %d %s %d", expired.Day(), months[expired.Month()-1], expired.Year()); !strings.Contains(resp.Body, want) ||
-		!strings.Contains(resp.Body, `name="ack_prior"`) {
-		t.Errorf("the emergency form does not say %q or ask for an acknowledgement:\n%s", want, resp.Body)
 	}
 
 	// A bad end date comes back on the form.
@@ -437,23 +436,28 @@ func TestAnExpiredInvitationNoLongerOpensThePatient(t *testing.T) {
 	// Staff end it: the next request is refused.
 	rels, _ := w.env.Store.Relationships(t.Context(), p.ID)
 	active := rels[len(rels)-1]
-	admin.Get(t, fmt.Sprintf("/admin/patients/%d", p.ID))
-	resp = admin.Post(t, fmt.Sprintf("/admin/patients/%d/relationships/%d/end", p.ID, active.ID), url.Values{"end_reason": {""}})
+	admin.Get(t, portaltest.AdminPatientPath(p))
+	resp = admin.Post(t, portaltest.AdminPatientPath(p, "relationships", fmt.Sprint(active.ID), "end"), url.Values{"end_reason": {""}})
 	if resp.Status != http.StatusUnprocessableEntity || !strings.Contains(resp.Body, "Vermeld waarom de relatie eindigt.") {
 		t.Fatalf("end without reason: %d\n%s", resp.Status, resp.Body)
 	}
-	resp = admin.Post(t, fmt.Sprintf("/admin/patients/%d/relationships/%d/end", p.ID, active.ID), url.Values{"end_reason": {"consult afgerond"}})
+	resp = admin.Post(t, portaltest.AdminPatientPath(p, "relationships", fmt.Sprint(active.ID), "end"), url.Values{"end_reason": {"consult afgerond"}})
 	if resp.Status != http.StatusSeeOther {
 		t.Fatalf("end: %d\n%s", resp.Status, resp.Body)
 	}
-	resp = specialist.Get(t, path)
-	if resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, "is beëindigd") {
+	if resp := specialist.Get(t, path); resp.Status != http.StatusNotFound || !strings.Contains(resp.Body, "U heeft geen lopende behandelrelatie") {
 		t.Fatalf("after ending: %d\n%s", resp.Status, resp.Body)
 	}
-	// The emergency form names the ended relationship, with the day it ended.
+	// The emergency procedure, reached through the search with BSN and birth date (the dossier's address
+	// no longer tells a provider without a relationship anything), names the ended relationship with the
+	// day it ended.
+	specialist.Get(t, "/patients/search")
+	resp = specialist.Post(t, "/patients/search", url.Values{"bsn": {p.BSN}, "birth_date": {p.BirthDate.Format(time.DateOnly)}})
 	today := time.Now().In(access.Amsterdam)
-	if want := fmt.Sprintf("is beëindigd op %d %s %d", today.Day(), months[today.Month()-1], today.Year()); !strings.Contains(resp.Body, want) {
-		t.Errorf("the emergency form does not say %q", want)
+	months := []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+	if want := fmt.Sprintf("is beëindigd op %d %s %d", today.Day(), months[today.Month()-1], today.Year()); !strings.Contains(resp.Body, want) ||
+		!strings.Contains(resp.Body, `name="ack_prior"`) {
+		t.Errorf("the emergency form after the search does not say %q or ask for an acknowledgement:\n%s", want, resp.Body)
 	}
 }
 
@@ -465,13 +469,13 @@ func TestConsentForA13YearOldWithoutTheChildIsRefused(t *testing.T) {
 	birth := time.Now().In(access.Amsterdam).AddDate(-13, 0, -30)
 	child := w.patient(t, "999990408", "P013", "de Groot", time.Date(birth.Year(), birth.Month(), birth.Day(), 0, 0, 0, 0, time.UTC))
 	admin := adminOn(t, w, child)
-	page := admin.Get(t, fmt.Sprintf("/admin/patients/%d", child.ID))
+	page := admin.Get(t, portaltest.AdminPatientPath(child))
 	if !strings.Contains(page.Body, "De patiënt is 13 jaar: van 12 tot en met 15 geven de patiënt en een ouder of voogd samen toestemming.") {
 		t.Errorf("the page does not say the rule for a 13-year-old:\n%s", page.Body)
 	}
 	form := url.Values{"category": {"huisartsen"}, "status": {"granted"}, "registered_by": {"representative"}, "channel": {"desk"},
 		"given_on": {time.Now().In(access.Amsterdam).Format(time.DateOnly)}}
-	resp := admin.Post(t, fmt.Sprintf("/admin/patients/%d/consents", child.ID), form)
+	resp := admin.Post(t, portaltest.AdminPatientPath(child, "consents"), form)
 	if resp.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("parent alone for a 13-year-old: %d\n%s", resp.Status, resp.Body)
 	}
@@ -486,20 +490,20 @@ func TestConsentForA13YearOldWithoutTheChildIsRefused(t *testing.T) {
 	if rec := lastRecord(t, w.env); rec.Event != "consent_change" || rec.Outcome != "refused" || rec.Reason != "minor-12-to-15" || rec.PatientBSN != "999990408" {
 		t.Errorf("refusal log record %+v", rec)
 	}
-	admin.Get(t, fmt.Sprintf("/admin/patients/%d?lang=en", child.ID))
-	resp = admin.Post(t, fmt.Sprintf("/admin/patients/%d/consents", child.ID), form)
+	admin.Get(t, portaltest.AdminPatientPath(child)+"?lang=en")
+	resp = admin.Post(t, portaltest.AdminPatientPath(child, "consents"), form)
 	if !strings.Contains(resp.Body, "The patient is 12 to 15: consent is given by the patient and a parent or guardian together.") {
 		t.Errorf("no English reason:\n%s", resp.Body)
 	}
 	form.Set("registered_by", "both")
-	if resp := admin.Post(t, fmt.Sprintf("/admin/patients/%d/consents", child.ID), form); resp.Status != http.StatusSeeOther {
+	if resp := admin.Post(t, portaltest.AdminPatientPath(child, "consents"), form); resp.Status != http.StatusSeeOther {
 		t.Fatalf("child and parent together: %d\n%s", resp.Status, resp.Body)
 	}
 	if h, _ := w.env.Store.ConsentHistory(t.Context(), child.ID); len(h) != 1 || h[0].RegisteredBy != access.ByBoth || !strings.Contains(h[0].RecordedBy, "900100011") {
 		t.Fatalf("history %+v", h)
 	}
 	// Missing choices are named per field.
-	resp = admin.Post(t, fmt.Sprintf("/admin/patients/%d/consents", child.ID), url.Values{"given_on": {"gisteren"}})
+	resp = admin.Post(t, portaltest.AdminPatientPath(child, "consents"), url.Values{"given_on": {"gisteren"}})
 	if resp.Status != http.StatusUnprocessableEntity || !strings.Contains(resp.Body, "Choose a category of providers.") || !strings.Contains(resp.Body, "Fill in a date.") {
 		t.Fatalf("empty form: %d\n%s", resp.Status, resp.Body)
 	}
@@ -591,7 +595,7 @@ func patientRoutes(t *testing.T, w *world, p access.Patient) []string {
 		if r.Method != http.MethodGet || !strings.HasPrefix(r.Path, "/patients/:id") {
 			continue
 		}
-		path := strings.Replace(r.Path, ":id", fmt.Sprint(p.ID), 1)
+		path := strings.Replace(r.Path, ":id", p.PublicID, 1)
 		path = regexp.MustCompile(`:[a-z]+`).ReplaceAllString(path, "1")
 		out = append(out, path)
 	}
@@ -624,12 +628,12 @@ func TestWithdrawalAndEndHonouredOnTheNextRequestWithTheCacheWarm(t *testing.T) 
 			admin := adminOn(t, w, p)
 			var resp *portaltest.Response
 			if change == "consent withdrawn" {
-				resp = admin.Post(t, fmt.Sprintf("/admin/patients/%d/consents/withdraw", p.ID), url.Values{
+				resp = admin.Post(t, portaltest.AdminPatientPath(p, "consents", "withdraw"), url.Values{
 					"category": {"huisartsen"}, "registered_by": {"patient"}, "channel": {"desk"},
 					"given_on": {time.Now().In(access.Amsterdam).Format(time.DateOnly)}})
 			} else {
 				rels, _ := w.env.Store.Relationships(t.Context(), p.ID)
-				resp = admin.Post(t, fmt.Sprintf("/admin/patients/%d/relationships/%d/end", p.ID, rels[0].ID), url.Values{"end_reason": {"verhuisd"}})
+				resp = admin.Post(t, portaltest.AdminPatientPath(p, "relationships", fmt.Sprint(rels[0].ID), "end"), url.Values{"end_reason": {"verhuisd"}})
 			}
 			if resp.Status != http.StatusSeeOther {
 				t.Fatalf("%s: %d\n%s", change, resp.Status, resp.Body)

@@ -2,7 +2,6 @@ package portal
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -95,7 +94,7 @@ func (s *Server) findPatient(c echo.Context) error {
 	if err := s.audit.Append(ctx, rec); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/patients/%d", patient.ID))
+	return c.Redirect(http.StatusSeeOther, adminPatientPath(patient))
 }
 
 // adminEntry is the access-log record of a change made on an administration screen: who made it, from

@@ -104,11 +104,11 @@ func (s *Server) showAdminPatient(c echo.Context) error {
 
 func (s *Server) renderAdminPatient(c echo.Context, page adminPatientPage, status int, logView bool) error {
 	ctx := c.Request().Context()
-	id, err := pathID(c, "id")
+	pub, err := pathPublicID(c, "id")
 	if err != nil {
 		return err
 	}
-	facts, err := s.store.PatientFacts(ctx, id)
+	facts, err := s.store.PatientFactsByPublicID(ctx, pub)
 	if err != nil {
 		return err
 	}
@@ -215,14 +215,15 @@ func (s *Server) withdrawConsent(c echo.Context) error { return s.changeConsent(
 func (s *Server) changeConsent(c echo.Context, withdraw bool) error {
 	p := c.Get(ctxProvider).(*auth.Provider)
 	ctx := c.Request().Context()
-	id, err := pathID(c, "id")
+	pub, err := pathPublicID(c, "id")
 	if err != nil {
 		return err
 	}
-	patient, err := s.store.Patient(ctx, id)
+	patient, err := s.store.PatientByPublicID(ctx, pub)
 	if err != nil {
 		return err
 	}
+	id := patient.ID
 	form := readConsentForm(c, withdraw)
 	page := adminPatientPage{}
 	back := func(status int) error {
@@ -269,7 +270,7 @@ func (s *Server) changeConsent(c echo.Context, withdraw bool) error {
 	if withdraw {
 		saved = "withdrawn"
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/patients/%d?saved=%s#consent", id, saved))
+	return c.Redirect(http.StatusSeeOther, adminPatientPath(patient)+"?saved="+saved+"#consent")
 }
 
 // relationshipRuleFields says which field a relationship rule is about.
@@ -291,14 +292,15 @@ var relationshipRuleFields = map[access.Reason]string{
 func (s *Server) addRelationship(c echo.Context) error {
 	p := c.Get(ctxProvider).(*auth.Provider)
 	ctx := c.Request().Context()
-	id, err := pathID(c, "id")
+	pub, err := pathPublicID(c, "id")
 	if err != nil {
 		return err
 	}
-	patient, err := s.store.Patient(ctx, id)
+	patient, err := s.store.PatientByPublicID(ctx, pub)
 	if err != nil {
 		return err
 	}
+	id := patient.ID
 	form := relationshipForm{
 		Kind:       formValue(c, "kind"),
 		HolderKind: formValue(c, "holder_kind"),
@@ -381,14 +383,14 @@ func (s *Server) addRelationship(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/patients/%d?saved=relationship#relationships", id))
+	return c.Redirect(http.StatusSeeOther, adminPatientPath(patient)+"?saved=relationship#relationships")
 }
 
 // endRelationship ends a relationship now; from the provider's next request it opens nothing.
 func (s *Server) endRelationship(c echo.Context) error {
 	p := c.Get(ctxProvider).(*auth.Provider)
 	ctx := c.Request().Context()
-	id, err := pathID(c, "id")
+	pub, err := pathPublicID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -396,10 +398,11 @@ func (s *Server) endRelationship(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	patient, err := s.store.Patient(ctx, id)
+	patient, err := s.store.PatientByPublicID(ctx, pub)
 	if err != nil {
 		return err
 	}
+	id := patient.ID
 	form := endForm{ID: relID, Reason: formValue(c, "end_reason")}
 	if form.Reason == "" || len(form.Reason) > 1000 {
 		form.Error = "admin.error.end_reason"
@@ -419,5 +422,5 @@ func (s *Server) endRelationship(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/patients/%d?saved=ended#relationships", id))
+	return c.Redirect(http.StatusSeeOther, adminPatientPath(patient)+"?saved=ended#relationships")
 }

@@ -87,5 +87,5 @@ func benchPatient(b *testing.B, env *portaltest.Env) string {
 		RegisteredBy: access.ByPatient, Channel: access.ChannelDesk, GivenAt: now.Add(-time.Minute), RecordedBy: "bench", RecordedAt: now}, entry(audit.EventConsentChange)); err != nil {
 		b.Fatal(err)
 	}
-	return fmt.Sprintf("/patients/%d/access", p.ID)
+	return portaltest.PatientPath(p, "access")
 }

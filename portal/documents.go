@@ -19,7 +19,8 @@ import (
 // Reports and letters: the lists, one document with its content, and a PDF as a file. Plain text is
 // shown as text and HTML only after sanitising (portal/document); a PDF never goes into a page but is
 // served on its own address by document.ServePDF, inline or as a download. Every address carries the
-// patient id, and every read takes it, so an id from another patient's page finds nothing.
+// patient's public id and the document's, and every read takes the patient, so an id from another
+// patient's page finds nothing.
 
 // reportKinds are the kinds the reports tab lists; laboratory panels show as lab results.
 var reportKinds = []dossier.ReportKind{dossier.ReportRadiology, dossier.ReportPathology, dossier.ReportECG,
@@ -68,7 +69,7 @@ func (s *Server) showReport(c echo.Context) error {
 	if v == nil {
 		return err
 	}
-	rid, err := pathID(c, "rid")
+	rid, err := pathPublicID(c, "rid")
 	if err != nil {
 		return s.itemNotFound(c, v, access.Reports, err)
 	}
@@ -77,7 +78,7 @@ func (s *Server) showReport(c echo.Context) error {
 		return s.itemNotFound(c, v, access.Reports, errors.Join(err, store.ErrNotFound))
 	}
 	v.show(access.Reports, itemID("report", r.ID))
-	base := fmt.Sprintf("/patients/%d/reports/%d", v.patientID(), r.ID)
+	base := patientPath(v.facts.Patient) + "/reports/" + r.PublicID
 	atts, err := s.attachmentViews(c, v, access.Reports, r.Attachments, base)
 	if err != nil {
 		return err
@@ -120,7 +121,7 @@ func (s *Server) showLetter(c echo.Context) error {
 	if v == nil {
 		return err
 	}
-	lid, err := pathID(c, "lid")
+	lid, err := pathPublicID(c, "lid")
 	if err != nil {
 		return s.itemNotFound(c, v, access.Letters, err)
 	}
@@ -129,7 +130,7 @@ func (s *Server) showLetter(c echo.Context) error {
 		return s.itemNotFound(c, v, access.Letters, err)
 	}
 	v.show(access.Letters, itemID("letter", l.ID))
-	base := fmt.Sprintf("/patients/%d/letters/%d", v.patientID(), l.ID)
+	base := patientPath(v.facts.Patient) + "/letters/" + l.PublicID
 	atts, err := s.attachmentViews(c, v, access.Letters, l.Attachments, base)
 	if err != nil {
 		return err
@@ -147,7 +148,7 @@ func (s *Server) attachmentViews(c echo.Context, v *dossierView, cat access.Cate
 		switch {
 		case err != nil:
 		case kind == document.KindPDF:
-			av.Kind, av.Href = "pdf", fmt.Sprintf("%s/attachments/%d", base, info.ID)
+			av.Kind, av.Href = "pdf", base+"/attachments/"+info.PublicID
 		default:
 			a, err := s.store.Attachment(c.Request().Context(), v.patientID(), info.ID)
 			if err != nil {
@@ -172,7 +173,7 @@ func (s *Server) showReportFile(c echo.Context) error {
 	if v == nil {
 		return err
 	}
-	rid, err := pathID(c, "rid")
+	rid, err := pathPublicID(c, "rid")
 	if err != nil {
 		return s.itemNotFound(c, v, access.Reports, err)
 	}
@@ -193,7 +194,7 @@ func (s *Server) showLetterFile(c echo.Context) error {
 	if v == nil {
 		return err
 	}
-	lid, err := pathID(c, "lid")
+	lid, err := pathPublicID(c, "lid")
 	if err != nil {
 		return s.itemNotFound(c, v, access.Letters, err)
 	}
@@ -209,21 +210,21 @@ func (s *Server) showLetterFile(c echo.Context) error {
 // the browser's viewer.
 func (s *Server) servePDF(c echo.Context, v *dossierView, cat access.Category, kind string, ownerID int64, title string, date time.Time) error {
 	ctx := c.Request().Context()
-	aid, err := pathID(c, "aid")
+	aid, err := pathPublicID(c, "aid")
 	if err != nil {
 		return s.itemNotFound(c, v, cat, err)
 	}
-	a, err := s.store.Attachment(ctx, v.patientID(), aid)
+	a, err := s.store.AttachmentByPublicID(ctx, v.patientID(), aid)
 	owner := a.LetterID
 	if kind == "report" {
 		owner = a.ReportID
 	}
 	if err == nil && (owner == nil || *owner != ownerID) {
-		err = fmt.Errorf("attachment %d is not of %s %d: %w", aid, kind, ownerID, store.ErrNotFound)
+		err = fmt.Errorf("attachment %d is not of %s %d: %w", a.ID, kind, ownerID, store.ErrNotFound)
 	}
 	if err == nil {
 		if k, _, kerr := document.KindOf(a.ContentType); kerr != nil || k != document.KindPDF {
-			err = fmt.Errorf("attachment %d is not a PDF: %w", aid, store.ErrNotFound)
+			err = fmt.Errorf("attachment %d is not a PDF: %w", a.ID, store.ErrNotFound)
 		}
 	}
 	if err != nil {

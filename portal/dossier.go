@@ -3,7 +3,6 @@ package portal
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -86,10 +85,11 @@ func itemID(kind string, id int64) string { return kind + "/" + strconv.FormatIn
 
 // dossierPage is what every dossier template gets: the frame (banner, tabs, basis) and the tab's Body.
 type dossierPage struct {
-	PatientID int64
-	Banner    PatientBanner
-	Tabs      []DossierTab
-	Category  access.Category
+	// PatientPublicID is the patient's id in the page's links (portal/publicid).
+	PatientPublicID string
+	Banner          PatientBanner
+	Tabs            []DossierTab
+	Category        access.Category
 	// Basis is the decision the page rests on: relationship, consent and until when.
 	Basis access.Decision
 	// EmergencyCreated confirms, once, that the emergency procedure just opened the patient.
@@ -97,32 +97,37 @@ type dossierPage struct {
 	Body             any
 }
 
+// patientPath is the address of a patient's dossier, by the public id: the start of every address about
+// the patient. The internal id never appears in an address.
+func patientPath(p access.Patient) string { return "/patients/" + p.PublicID }
+
+// adminPatientPath is the address of a patient's consent and relationships in the administration, by
+// the public id like every other address of a patient.
+func adminPatientPath(p access.Patient) string { return "/admin/patients/" + p.PublicID }
+
 // dossierHref is the address of a category's tab; the summary is the dossier's own address.
-func dossierHref(patientID int64, c access.Category) string {
+func dossierHref(p access.Patient, c access.Category) string {
 	if c == access.Summary {
-		return fmt.Sprintf("/patients/%d", patientID)
+		return patientPath(p)
 	}
-	return fmt.Sprintf("/patients/%d/%s", patientID, c)
+	return patientPath(p) + "/" + string(c)
 }
 
 // openDossier reads the patient and decides. It returns nil when it has answered the request itself:
-// with the access page (nothing of the patient is open to the provider; it says why and offers the
-// emergency procedure when that is possible) or with the refusal page of one category (the role may not
+// with the access page (nothing of the patient is open to the provider; it says why, or to a stranger
+// and for an address that names no patient only that there is no treatment relationship) or with the refusal page of one category (the role may not
 // see it). Both refusals are logged. The error is then the outcome of writing that answer.
 func (s *Server) openDossier(c echo.Context, cat access.Category) (*dossierView, error) {
 	prov := c.Get(ctxProvider).(*auth.Provider)
 	ctx := c.Request().Context()
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	facts, err := s.store.PatientFacts(ctx, id)
+	facts, err := s.patientOfPath(c)
 	if errors.Is(err, store.ErrNotFound) {
 		rec := audit.Record{Event: audit.EventView, Outcome: audit.Refused, Reason: "not-found", Category: string(cat),
-			User: auditUser(*prov), Source: s.auditSource(c, prov.Fingerprint), Detail: fmt.Sprintf("dossier of patient id %d", id)}
+			User: auditUser(*prov), Source: s.auditSource(c, prov.Fingerprint), Detail: "dossier of patient id " + loggedID(c.Param("id"))}
 		if lerr := s.audit.Append(ctx, rec); lerr != nil {
 			return nil, lerr
 		}
+		return nil, s.closedPatientPage(c, accessPage{}, http.StatusNotFound)
 	}
 	if err != nil {
 		return nil, err
@@ -148,9 +153,10 @@ func (s *Server) openDossier(c echo.Context, cat access.Category) (*dossierView,
 // refusedPage is the answer to a category the provider may not see although other data of the patient
 // is open to them: the reason, and the way back. It names nothing of the patient.
 type refusedPage struct {
-	PatientID int64
-	Category  access.Category
-	Reason    access.Reason
+	// PatientPublicID is the patient's id in the way back to the dossier.
+	PatientPublicID string
+	Category        access.Category
+	Reason          access.Reason
 }
 
 // refuseCategory logs and answers a request for a category the decision refuses (in practice: the role
@@ -163,7 +169,7 @@ func (s *Server) refuseCategory(c echo.Context, v *dossierView, cat access.Categ
 		return err
 	}
 	return s.views.render(c, http.StatusForbidden, "dossier_refused", s.page(c, "dossier.refused.title",
-		refusedPage{PatientID: v.patientID(), Category: cat, Reason: d.Reason}))
+		refusedPage{PatientPublicID: v.facts.Patient.PublicID, Category: cat, Reason: d.Reason}))
 }
 
 // itemNotFound logs a request for an item that does not exist or belongs to another patient (an id
@@ -285,10 +291,10 @@ func (s *Server) renderDossier(c echo.Context, v *dossierView, page, titleKey st
 		return err
 	}
 	data := dossierPage{
-		PatientID: v.patientID(),
-		Banner:    b,
+		PatientPublicID: v.facts.Patient.PublicID,
+		Banner:          b,
 		Tabs: DossierTabs(v.permitted(), v.category, func(cat access.Category) string {
-			return dossierHref(v.patientID(), cat)
+			return dossierHref(v.facts.Patient, cat)
 		}),
 		Category:         v.category,
 		Basis:            v.main,

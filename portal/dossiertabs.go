@@ -284,12 +284,14 @@ func timeOr(t *time.Time) time.Time {
 // labRow is one lab value as the tables show it: formatted in the reader's language, with its flag as
 // an arrow, a colour and a word.
 type labRow struct {
-	ID    int64
-	Test  string
-	Value string
-	Unit  string
-	Range string
-	Flag  LabFlag
+	ID int64
+	// PublicID is the id of the trend page's address (the overview links each test's latest result).
+	PublicID string
+	Test     string
+	Value    string
+	Unit     string
+	Range    string
+	Flag     LabFlag
 	// When is the moment of the result as the tables show it, formatted once here rather than by a
 	// template call per cell.
 	When string
@@ -302,7 +304,7 @@ type labRow struct {
 // newLabRow formats one result: "6,4" in Dutch and "6.4" in English, a comparator kept ("< 5"), the
 // reference range from the laboratory's text when it gave one.
 func newLabRow(lang string, r dossier.LabResult) labRow {
-	row := labRow{ID: r.ID, Test: r.Display, Unit: r.Unit, When: formatDateTime(lang, r.EffectiveAt),
+	row := labRow{ID: r.ID, PublicID: r.PublicID, Test: r.Display, Unit: r.Unit, When: formatDateTime(lang, r.EffectiveAt),
 		Badge: StatusBadge(r.Status), Flag: LabFlagOf(r.Interpretation, r.ValueNum, r.RefLow, r.RefHigh)}
 	switch {
 	case r.ValueNum != nil:
@@ -396,7 +398,7 @@ func (s *Server) showLabTrend(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	rid, err := pathID(c, "rid")
+	rid, err := pathPublicID(c, "rid")
 	if err != nil {
 		return s.itemNotFound(c, v, access.Lab, err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"zorgverlenersportaal/auth"
 	"zorgverlenersportaal/portal/access"
+	"zorgverlenersportaal/portal/publicid"
 	"zorgverlenersportaal/portal/store"
 )
 
@@ -30,6 +31,17 @@ func pathID(c echo.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, fmt.Errorf("%s %q: %w", name, c.Param(name), store.ErrNotFound)
+	}
+	return id, nil
+}
+
+// pathPublicID reads a public id (portal/publicid) from the path: the id of a patient or of a dossier item
+// in an address. Anything that is not one (an old sequential number, a path trick) is "not found", exactly
+// like a well-formed id that belongs to nothing, so the answer says nothing about which ids exist.
+func pathPublicID(c echo.Context, name string) (string, error) {
+	id := c.Param(name)
+	if !publicid.Valid(id) {
+		return "", fmt.Errorf("%s: not a public id: %w", name, store.ErrNotFound)
 	}
 	return id, nil
 }

@@ -3,7 +3,6 @@ package portal
 import (
 	"fmt"
 	"html/template"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -65,14 +64,14 @@ func (r *renderer) fragment(name, lang string, data any) (template.HTML, error) 
 
 // labRows writes the body rows of one lab table. Every text from the dossier is escaped with
 // template.HTMLEscapeString, as html/template escapes text in an element; ids are numbers.
-func (r *renderer) labRows(lang string, patientID int64, table labTable, rows []labRow) (template.HTML, error) {
+func (r *renderer) labRows(lang string, patientPublicID string, table labTable, rows []labRow) (template.HTML, error) {
 	if table != labLatest && table != labAll && table != labSeries {
 		return "", fmt.Errorf("views: no lab table %q", table)
 	}
 	var b strings.Builder
 	b.Grow(len(rows) * 400)
 	esc := template.HTMLEscapeString
-	patient := strconv.FormatInt(patientID, 10)
+	patient := esc(patientPublicID)
 	for _, row := range rows {
 		value := `<td class="num lab-table__value">` + esc(row.Value)
 		if row.Flag.Flagged() {
@@ -91,7 +90,7 @@ func (r *renderer) labRows(lang string, patientID int64, table labTable, rows []
 		case labLatest:
 			b.WriteString(`<th scope="row">` + esc(row.Test) + `</th>` + value + unitAndRange)
 			b.WriteString(`<td class="nowrap">` + esc(row.When) + `</td>`)
-			b.WriteString(`<td><a href="/patients/` + patient + `/lab/` + strconv.FormatInt(row.ID, 10) + `">`)
+			b.WriteString(`<td><a href="/patients/` + patient + `/lab/` + esc(row.PublicID) + `">`)
 			b.WriteString(esc(r.catalog.T(lang, "dossier.lab.trend_link", row.Count)))
 			b.WriteString(`<span class="visually-hidden"> ` + esc(row.Test) + `</span></a></td>`)
 		case labAll, labSeries:

@@ -19,9 +19,9 @@ func TestLabRowsEscapeAndMark(t *testing.T) {
 	high, low, top := 9.1, 4.5, 7.5
 	hostile := `<script>alert("x")</script>&'`
 	results := []dossier.LabResult{
-		{ID: 11, Code: "2823-3x", Display: hostile, ValueNum: &high, Unit: "mmol/L", RefLow: &low, RefHigh: &top, Status: "final",
+		{ID: 11, PublicID: "a11", Code: "2823-3x", Display: hostile, ValueNum: &high, Unit: "mmol/L", RefLow: &low, RefHigh: &top, Status: "final",
 			EffectiveAt: time.Date(2026, 3, 2, 9, 5, 0, 0, time.UTC)},
-		{ID: 12, Code: "2823-3", Display: "Kalium", ValueText: "hemolytisch", Unit: `<b>`, RefText: `"3,5 - 5"`, Status: "no-such-status",
+		{ID: 12, PublicID: "a12", Code: "2823-3", Display: "Kalium", ValueText: "hemolytisch", Unit: `<b>`, RefText: `"3,5 - 5"`, Status: "no-such-status",
 			EffectiveAt: time.Date(2026, 3, 1, 9, 5, 0, 0, time.UTC)},
 	}
 	body := newLabBody("nl", results, func(int64) {})
@@ -39,7 +39,7 @@ func TestLabRowsEscapeAndMark(t *testing.T) {
 	}
 	escaped := `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;&#39;`
 
-	all, err := r.labRows("nl", 7, labAll, body.All)
+	all, err := r.labRows("nl", "p7", labAll, body.All)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,18 +64,18 @@ func TestLabRowsEscapeAndMark(t *testing.T) {
 		t.Errorf("unescaped text or a flag on a normal value:\n%s", all)
 	}
 
-	latest, err := r.labRows("nl", 7, labLatest, body.Latest)
+	latest, err := r.labRows("nl", "p7", labLatest, body.Latest)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`<a href="/patients/7/lab/11">Verloop (1)<span class="visually-hidden"> ` + escaped + `</span></a>`,
-		`<a href="/patients/7/lab/12">`} {
+	for _, want := range []string{`<a href="/patients/p7/lab/a11">Verloop (1)<span class="visually-hidden"> ` + escaped + `</span></a>`,
+		`<a href="/patients/p7/lab/a12">`} {
 		if !strings.Contains(string(latest), want) {
 			t.Errorf("overview lacks %s:\n%s", want, latest)
 		}
 	}
 
-	series, err := r.labRows("en", 7, labSeries, body.All[:1])
+	series, err := r.labRows("en", "p7", labSeries, body.All[:1])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestLabRowsRefuseAnUnknownTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.labRows("nl", 7, "overview", []labRow{{ID: 1, Test: "Kalium"}}); err == nil {
+	if _, err := r.labRows("nl", "p7", "overview", []labRow{{ID: 1, Test: "Kalium"}}); err == nil {
 		t.Error("an unknown table was written")
 	}
 }

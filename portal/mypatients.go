@@ -64,7 +64,9 @@ type patientFilter struct {
 
 // myPatientRow is one patient of the list.
 type myPatientRow struct {
-	ID         int64
+	ID int64
+	// PublicID is the patient's id in the row's link (portal/publicid).
+	PublicID   string
 	GivenNames string
 	FamilyName string
 	BirthDate  time.Time
@@ -173,7 +175,7 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 			age = p.AgeAt(*p.DeceasedAt)
 		}
 		name := p.Name()
-		rows = append(rows, myPatientRow{ID: p.ID, GivenNames: name.Given(), FamilyName: name.Family(), BirthDate: p.BirthDate, Age: age,
+		rows = append(rows, myPatientRow{ID: p.ID, PublicID: p.PublicID, GivenNames: name.Given(), FamilyName: name.Family(), BirthDate: p.BirthDate, Age: age,
 			Deceased: p.Deceased, Minor: !p.Deceased && age < 18, Relationships: own,
 			Until: main.Basis.Until, Emergency: main.Basis.Emergency, basis: main.Basis, bsn: audit.PatientOf(p)})
 	}

@@ -32,7 +32,7 @@ func TestMyPatientsComeInPages(t *testing.T) {
 	w := newWorld(t)
 	now := time.Now()
 	const patients = 2*portal.MyPatientsPageSize + 7
-	open := map[int64]string{}
+	open := map[string]string{}
 	hidden := 0
 	for i, bsn := range validBSNs(patients) {
 		family := fmt.Sprintf("Paginapatient%03d", i)
@@ -43,10 +43,10 @@ func TestMyPatientsComeInPages(t *testing.T) {
 			continue
 		}
 		w.consent(t, p, access.Huisartsen, access.ConsentGranted)
-		open[p.ID] = family
+		open[p.PublicID] = family
 	}
 	gp := w.env.Client(t, devpki.CardGP)
-	row := regexp.MustCompile(`<th scope="row"><a href="/patients/(\d+)">`)
+	row := regexp.MustCompile(`<th scope="row"><a href="/patients/([ghjklmnpqrstvwxz]{32})">`)
 	next := regexp.MustCompile(`<a href="/\?na=([0-9-]+)" rel="next">`)
 	seen := map[string]int{}
 	path, pages, counted := "/", 0, 0
@@ -80,8 +80,8 @@ func TestMyPatientsComeInPages(t *testing.T) {
 		t.Errorf("%d patients in %d pages, want 3 pages of at most %d", patients, pages, portal.MyPatientsPageSize)
 	}
 	for id, family := range open {
-		if n := seen[fmt.Sprint(id)]; n != 1 {
-			t.Errorf("%s (%d) listed %d times over the pages", family, id, n)
+		if n := seen[id]; n != 1 {
+			t.Errorf("%s (%s) listed %d times over the pages", family, id, n)
 		}
 	}
 	if len(seen) != len(open) {

@@ -2,7 +2,6 @@ package portal_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -81,11 +80,11 @@ func TestMetricsCountWhatHappensThroughTheMutualTLSPortal(t *testing.T) {
 		t.Fatalf("start page: %d", resp.Status)
 	}
 	for range 3 {
-		if resp := gp.Get(t, fmt.Sprintf("/patients/%d/access", seen.ID)); resp.Status != http.StatusOK {
+		if resp := gp.Get(t, portaltest.PatientPath(seen, "access")); resp.Status != http.StatusOK {
 			t.Fatalf("allowed patient: %d", resp.Status)
 		}
 	}
-	if resp := gp.Get(t, fmt.Sprintf("/patients/%d/access", hidden.ID)); resp.Status != http.StatusForbidden {
+	if resp := gp.Get(t, portaltest.PatientPath(hidden, "access")); resp.Status != http.StatusForbidden {
 		t.Fatalf("patient without consent: %d", resp.Status)
 	}
 	if resp := gp.Get(t, "/no/such/page/999990020"); resp.Status != http.StatusNotFound {
@@ -154,7 +153,7 @@ func TestMetricsCountWhatHappensThroughTheMutualTLSPortal(t *testing.T) {
 			t.Errorf("%s = %v (%v)", name, v, ok)
 		}
 	}
-	for _, secret := range []string{seen.BSN, hidden.BSN, seen.FamilyName, hidden.FamilyName, seen.PatientNumber, fmt.Sprintf("/patients/%d", seen.ID), "999990020"} {
+	for _, secret := range []string{seen.BSN, hidden.BSN, seen.FamilyName, hidden.FamilyName, seen.PatientNumber, portaltest.PatientPath(seen), "999990020"} {
 		if strings.Contains(text, secret) {
 			t.Errorf("/metrics shows patient data %q", secret)
 		}

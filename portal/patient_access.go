@@ -18,9 +18,18 @@ import (
 )
 
 // accessPage is the provider's answer to "why may I see this patient, and until when": the decision per
-// data category with its basis, and whether the emergency procedure is open to them.
+// data category with its basis, and whether the emergency procedure is open to them. To a stranger (no
+// treatment relationship in force) it says only that: see Stranger.
 type accessPage struct {
-	PatientID int64
+	// PatientPublicID is the patient's id in the page's links and form.
+	PatientPublicID string
+	// Stranger is set when the provider holds no treatment relationship with the patient now, and for an
+	// address that names no patient at all: the page then says only that there is no relationship and
+	// points to the search, where whoever knows the BSN and birth date learns whether the emergency
+	// procedure is open. Consent and its history (who registered it, a lapse at the twelfth birthday,
+	// hence the patient's age) are not a stranger's business, and the page is the same whether the
+	// address names a patient or not.
+	Stranger bool
 	// Patient is shown only when the provider may see something of them: an id in a URL must not tell
 	// a stranger whose record it is.
 	Patient   *access.Patient
@@ -49,6 +58,9 @@ type emergencyForm struct {
 	AckPrior bool
 	Errors   fieldErrors
 	Rule     access.Reason
+	// IdentityConfirmed is set once the BSN and birth date typed match the patient of the address: only
+	// then does a stranger's page show the emergency procedure's verdict.
+	IdentityConfirmed bool
 }
 
 // showPatientAccess shows the provider's access to a patient per data category, with the basis and its
@@ -60,21 +72,51 @@ func (s *Server) showPatientAccess(c echo.Context) error {
 func (s *Server) renderPatientAccess(c echo.Context, form emergencyForm, status int) error {
 	prov := c.Get(ctxProvider).(*auth.Provider)
 	ctx := c.Request().Context()
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	facts, err := s.store.PatientFacts(ctx, id)
+	facts, err := s.patientOfPath(c)
 	if errors.Is(err, store.ErrNotFound) {
 		if lerr := s.audit.Append(ctx, audit.Record{Event: audit.EventView, Outcome: audit.Refused, Reason: "not-found",
-			User: auditUser(*prov), Source: s.auditSource(c, prov.Fingerprint), Detail: fmt.Sprintf("access basis of patient id %d", id)}); lerr != nil {
+			User: auditUser(*prov), Source: s.auditSource(c, prov.Fingerprint), Detail: "access basis of patient id " + loggedID(c.Param("id"))}); lerr != nil {
 			return lerr
 		}
+		return s.closedPatientPage(c, accessPage{Stranger: true, Form: form}, http.StatusNotFound)
 	}
 	if err != nil {
 		return err
 	}
 	return s.accessPage(c, facts, form, status, "")
+}
+
+// patientOfPath reads the facts of the patient whose public id the address carries; a malformed id is
+// ErrNotFound like an unknown one.
+func (s *Server) patientOfPath(c echo.Context) (access.PatientFacts, error) {
+	pub, err := pathPublicID(c, "id")
+	if err != nil {
+		return access.PatientFacts{}, err
+	}
+	return s.store.PatientFactsByPublicID(c.Request().Context(), pub)
+}
+
+// loggedID is an id from an address as the access log's detail records it: quoted and cut short, since
+// whatever a client typed there ends up in the log.
+func loggedID(s string) string {
+	const max = 40
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// closedPatientPage is the answer for a patient the provider has no relationship with, and, in exactly
+// the same words and status, for an address that names no patient: nothing tells the two apart, so an
+// address says nothing about whether it belongs to someone. The page's form carries the errors of an
+// emergency request whose BSN and birth date did not match; once they did match, the page also shows
+// the emergency procedure's verdict, which the search would have given for the same BSN and birth date.
+func (s *Server) closedPatientPage(c echo.Context, page accessPage, status int) error {
+	closed := accessPage{Stranger: true, Form: page.Form}
+	if page.Form.IdentityConfirmed {
+		closed.PatientPublicID, closed.EmergencyPart = page.PatientPublicID, page.EmergencyPart
+	}
+	return s.views.render(c, status, "patient_access", s.page(c, "access.title", closed))
 }
 
 // accessPage renders the access page of a patient whose facts are read, and logs the look. The dossier
@@ -89,11 +131,12 @@ func (s *Server) accessPage(c echo.Context, facts access.PatientFacts, form emer
 	if err != nil {
 		return err
 	}
-	page := accessPage{PatientID: facts.Patient.ID, Decisions: s.policy.DecideAll(who, facts, now), Form: form,
-		Emergency: check, Created: c.QueryParam("emergency") == "created"}
+	page := accessPage{PatientPublicID: facts.Patient.PublicID, Decisions: s.policy.DecideAll(who, facts, now), Form: form,
+		Emergency: check, Created: c.QueryParam("emergency") == "created",
+		Stranger: !access.HasCurrentRelationship(who, facts, now)}
 	page.Main = mainDecision(page.Decisions)
 	csrf, _ := c.Get(ctxCSRF).(string)
-	page.EmergencyPart = emergencyPart{PatientID: facts.Patient.ID, Check: page.Emergency, Form: form, CSRF: csrf}
+	page.EmergencyPart = emergencyPart{PatientPublicID: facts.Patient.PublicID, Check: page.Emergency, Form: form, CSRF: csrf}
 	var allowed []string
 	for _, d := range page.Decisions {
 		if d.Allowed {
@@ -127,6 +170,13 @@ func (s *Server) accessPage(c echo.Context, facts access.PatientFacts, form emer
 	}
 	if err := s.audit.Append(ctx, rec); err != nil {
 		return err
+	}
+	if page.Stranger {
+		// The same answer as for an address that names no patient (the log above says which it was).
+		if status == http.StatusForbidden && !form.IdentityConfirmed {
+			status = http.StatusNotFound
+		}
+		return s.closedPatientPage(c, page, status)
 	}
 	return s.views.render(c, status, "patient_access", s.page(c, "access.title", page))
 }
@@ -204,30 +254,20 @@ func mainDecision(ds []access.Decision) access.Decision {
 func (s *Server) requestEmergency(c echo.Context) error {
 	prov := c.Get(ctxProvider).(*auth.Provider)
 	ctx := c.Request().Context()
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
 	// The form confirms a BSN and birth date against a patient id, so it could be used to try them: it
 	// counts against the provider's searches (screens.searches_per_minute).
 	if !s.searches.allow(prov.UZINumber, s.now()) {
 		if err := s.audit.Append(ctx, audit.Record{Event: audit.EventEmergencyAccess, Outcome: audit.Refused, Reason: reasonRateLimited,
 			Emergency: true, User: auditUser(*prov), Source: s.auditSource(c, prov.Fingerprint),
-			Detail: fmt.Sprintf("emergency procedure for patient id %d", id)}); err != nil {
+			Detail: "emergency procedure for patient id " + loggedID(c.Param("id"))}); err != nil {
 			return err
 		}
 		s.logger.Warn("emergency procedure refused: rate limit", "uzi", prov.UZINumber, "limit_per_minute", s.cfg.Screens.SearchesPerMinute)
 		return errSearchRateLimited
 	}
-	facts, err := s.store.PatientFacts(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		if lerr := s.audit.Append(ctx, audit.Record{Event: audit.EventEmergencyAccess, Outcome: audit.Refused, Reason: "not-found",
-			Emergency: true, User: auditUser(*prov), Source: s.auditSource(c, prov.Fingerprint),
-			Detail: fmt.Sprintf("emergency procedure for patient id %d", id)}); lerr != nil {
-			return lerr
-		}
-	}
-	if err != nil {
+	facts, err := s.patientOfPath(c)
+	found := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	now := s.now()
@@ -243,10 +283,29 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	}
 	// A mismatch is reported on both fields alike: saying which of the two is wrong would let the BSN and
 	// the birth date be guessed one at a time.
-	if !form.Errors.Any() && (form.BSN != facts.Patient.BSN || dayValue(birth) != facts.Patient.BirthDate.Format(time.DateOnly)) {
+	if !form.Errors.Any() && (!found || form.BSN != facts.Patient.BSN || dayValue(birth) != facts.Patient.BirthDate.Format(time.DateOnly)) {
 		form.Errors["bsn"] = "access.emergency.error.mismatch"
 		form.Errors["birth_date"] = "access.emergency.error.mismatch"
 	}
+	// Who the patient is comes first: until the BSN and birth date match, the answer says nothing of the
+	// patient's consent (nor whether the address names a patient at all).
+	if form.Errors.Any() {
+		rec := audit.Record{Event: audit.EventEmergencyAccess, Outcome: audit.Refused, Reason: "not-found", Emergency: true,
+			User: auditUser(*prov), Source: s.auditSource(c, prov.Fingerprint),
+			Detail: "emergency procedure for patient id " + loggedID(c.Param("id")) + ": BSN and birth date do not confirm it"}
+		if !found {
+			if err := s.audit.Append(ctx, rec); err != nil {
+				return err
+			}
+			return s.closedPatientPage(c, accessPage{Form: form}, http.StatusUnprocessableEntity)
+		}
+		rec.Reason, rec.PatientBSN, rec.PatientNumber = string(access.ReasonEmergencyPatientMismatch), facts.Patient.BSN, facts.Patient.PatientNumber
+		if err := s.audit.Append(ctx, rec); err != nil {
+			return err
+		}
+		return s.renderPatientAccess(c, form, http.StatusUnprocessableEntity)
+	}
+	form.IdentityConfirmed = true
 	if !access.EmergencyCategory(form.Category).Valid() {
 		form.Errors["category"] = "access.emergency.error.category"
 	}
@@ -295,7 +354,7 @@ func (s *Server) requestEmergency(c echo.Context) error {
 		return refuse(reason, http.StatusUnprocessableEntity)
 	}
 	req := access.EmergencyRequest{Category: access.EmergencyCategory(form.Category), Reason: form.Reason, AcknowledgedPrior: form.AckPrior}
-	_, err = s.store.CreateEmergencyRelationship(ctx, s.policy, who, id, req, now, s.audit.Entry(record))
+	_, err = s.store.CreateEmergencyRelationship(ctx, s.policy, who, facts.Patient.ID, req, now, s.audit.Entry(record))
 	switch reason := access.ReasonOf(err); reason {
 	case "":
 	case access.ReasonEmergencyCapReached:
@@ -310,5 +369,5 @@ func (s *Server) requestEmergency(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/patients/%d?emergency=created", id))
+	return c.Redirect(http.StatusSeeOther, patientPath(facts.Patient)+"?emergency=created")
 }

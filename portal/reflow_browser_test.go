@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"zorgverlenersportaal/portal/devpki"
+	"zorgverlenersportaal/portal/portaltest"
 	"zorgverlenersportaal/portal/portaltest/browser"
 )
 
@@ -40,27 +41,27 @@ const overflowing = `(() => {
 func TestBrowserScreensReflow(t *testing.T) {
 	env := demoEnv(t)
 	berg := env.Patient(t, bsnVanDenBerg)
-	labTrend := fmt.Sprintf("/patients/%d/lab/%d", berg.ID, latestLabID(t, env, berg))
+	labTrend := portaltest.PatientPath(berg, "lab", latestLab(t, env, berg).PublicID)
 	screens := []struct {
 		card, name, path string
 	}{
 		{devpki.CardGP, "start", "/"},
 		{devpki.CardGP, "search", "/patients/search"},
-		{devpki.CardGP, "summary", fmt.Sprintf("/patients/%d", berg.ID)},
-		{devpki.CardGP, "encounters", fmt.Sprintf("/patients/%d/encounters", berg.ID)},
-		{devpki.CardGP, "problems", fmt.Sprintf("/patients/%d/problems", berg.ID)},
-		{devpki.CardGP, "allergies", fmt.Sprintf("/patients/%d/allergies", berg.ID)},
-		{devpki.CardGP, "medication", fmt.Sprintf("/patients/%d/medication", berg.ID)},
-		{devpki.CardGP, "lab", fmt.Sprintf("/patients/%d/lab", berg.ID)},
+		{devpki.CardGP, "summary", portaltest.PatientPath(berg)},
+		{devpki.CardGP, "encounters", portaltest.PatientPath(berg, "encounters")},
+		{devpki.CardGP, "problems", portaltest.PatientPath(berg, "problems")},
+		{devpki.CardGP, "allergies", portaltest.PatientPath(berg, "allergies")},
+		{devpki.CardGP, "medication", portaltest.PatientPath(berg, "medication")},
+		{devpki.CardGP, "lab", portaltest.PatientPath(berg, "lab")},
 		{devpki.CardGP, "lab-trend", labTrend},
-		{devpki.CardGP, "reports", fmt.Sprintf("/patients/%d/reports", berg.ID)},
-		{devpki.CardGP, "letters", fmt.Sprintf("/patients/%d/letters", berg.ID)},
-		{devpki.CardGP, "access", fmt.Sprintf("/patients/%d/access", berg.ID)},
-		{devpki.CardGP, "xdm", fmt.Sprintf("/patients/%d/documents/xdm", berg.ID)},
+		{devpki.CardGP, "reports", portaltest.PatientPath(berg, "reports")},
+		{devpki.CardGP, "letters", portaltest.PatientPath(berg, "letters")},
+		{devpki.CardGP, "access", portaltest.PatientPath(berg, "access")},
+		{devpki.CardGP, "xdm", portaltest.PatientPath(berg, "documents", "xdm")},
 		{devpki.CardGP, "my-accesses", "/mijn-inzages"},
-		{devpki.CardPharmacist, "pharmacist-medication", fmt.Sprintf("/patients/%d/medication", berg.ID)},
+		{devpki.CardPharmacist, "pharmacist-medication", portaltest.PatientPath(berg, "medication")},
 		{devpki.CardAdmin, "admin", "/admin"},
-		{devpki.CardAdmin, "admin-patient", fmt.Sprintf("/admin/patients/%d", berg.ID)},
+		{devpki.CardAdmin, "admin-patient", portaltest.AdminPatientPath(berg)},
 		{devpki.CardAdmin, "admin-emergencies", "/admin/emergencies"},
 		{devpki.CardAdmin, "admin-log", "/admin/log"},
 	}

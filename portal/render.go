@@ -220,8 +220,8 @@ func (r *renderer) funcs() template.FuncMap {
 		"part":        func(lang string, data any) Part { return Part{Lang: lang, Data: data} },
 		"statusBadge": StatusBadge,
 		"vitalHref":   vitalHref,
-		"labRows": func(lang string, patientID int64, table string, rows []labRow) (template.HTML, error) {
-			return r.labRows(lang, patientID, labTable(table), rows)
+		"labRows": func(lang string, patientPublicID string, table string, rows []labRow) (template.HTML, error) {
+			return r.labRows(lang, patientPublicID, labTable(table), rows)
 		},
 		// trendChart draws a lab trend; data it cannot draw (no points, a reference range upside down)
 		// gives a short note instead of failing the page, since the lab table shows the values anyway.

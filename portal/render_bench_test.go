@@ -25,7 +25,7 @@ func BenchmarkRenderAccessPage(b *testing.B) {
 func accessPageFixture(now time.Time) Page {
 	facts, who := benchPatient(now)
 	pol := access.DefaultPolicy()
-	page := accessPage{PatientID: 7, Decisions: pol.DecideAll(who, facts, now), Emergency: pol.CanRequestEmergency(who, facts, now)}
+	page := accessPage{PatientPublicID: facts.Patient.PublicID, Decisions: pol.DecideAll(who, facts, now), Emergency: pol.CanRequestEmergency(who, facts, now)}
 	page.Main = mainDecision(page.Decisions)
 	page.Allowed, page.Patient, page.Age = page.Main.Allowed, &facts.Patient, facts.Patient.AgeAt(now)
 	return Page{Title: "Toegang", Path: "/patients/7/access", Now: now, Data: page}
@@ -36,7 +36,7 @@ func accessPageFixture(now time.Time) Page {
 func benchPatient(now time.Time) (access.PatientFacts, access.Provider) {
 	ura := "90000101"
 	return access.PatientFacts{
-		Patient: access.Patient{ID: 7, BSN: "999990020", PatientNumber: "P7", FamilyName: "Jansen", FamilyPrefix: "de",
+		Patient: access.Patient{ID: 7, PublicID: "xqmtvhzgkrnlpswjxqmtvhzgkrnlpswj", BSN: "999990020", PatientNumber: "P7", FamilyName: "Jansen", FamilyPrefix: "de",
 			GivenNames: "Piet", BirthDate: time.Date(1950, 3, 4, 0, 0, 0, 0, time.UTC), Sex: access.SexMale},
 		Relationships: []access.Relationship{{ID: 1, PatientID: 7, HolderKind: access.HolderOrganisation, HolderURA: &ura,
 			HolderName: "De Linde", Kind: access.RegisteredGP, ValidFrom: now.Add(-time.Hour)}},
@@ -93,8 +93,8 @@ func labPageFixture(lang string, now time.Time) Page {
 			permitted = append(permitted, d.Category)
 		}
 	}
-	data := dossierPage{PatientID: 7, Category: access.Lab, Basis: decisions[0], Body: body,
+	data := dossierPage{PatientPublicID: patient.PublicID, Category: access.Lab, Basis: decisions[0], Body: body,
 		Banner: NewPatientBanner(patient, BannerClinical{Allergies: []string{"Penicilline"}, TreatmentLimits: []string{"Niet reanimeren"}}, now),
-		Tabs:   DossierTabs(permitted, access.Lab, func(c access.Category) string { return dossierHref(7, c) })}
+		Tabs:   DossierTabs(permitted, access.Lab, func(c access.Category) string { return dossierHref(patient, c) })}
 	return Page{Title: "Labuitslagen", Path: "/patients/7/lab", Now: now, Data: data}
 }

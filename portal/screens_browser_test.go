@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"zorgverlenersportaal/portal/devpki"
+	"zorgverlenersportaal/portal/portaltest"
 	"zorgverlenersportaal/portal/portaltest/browser"
 )
 
@@ -57,7 +58,7 @@ func TestBrowserGPFromStartPageToLabTrendAndDischargeLetter(t *testing.T) {
 	b.Screenshot("start-page-admitted")
 	b.Axe(t)
 
-	if status := b.Follow(fmt.Sprintf(`table.patients a[href="/patients/%d"]`, berg.ID)); status != http.StatusOK {
+	if status := b.Follow(`table.patients a[href="` + portaltest.PatientPath(berg) + `"]`); status != http.StatusOK {
 		t.Fatalf("dossier: %d", status)
 	}
 	if got := b.Text(".patient-banner h1"); got != "Hendrik Jan van den Berg" && got != "Hendrik Jan VAN DEN BERG" {
@@ -74,7 +75,7 @@ func TestBrowserGPFromStartPageToLabTrendAndDischargeLetter(t *testing.T) {
 	b.Screenshot("dossier-summary")
 	b.Axe(t)
 
-	if status := b.Follow(fmt.Sprintf(`.tabs a[href="/patients/%d/lab"]`, berg.ID)); status != http.StatusOK {
+	if status := b.Follow(`.tabs a[href="` + portaltest.PatientPath(berg, "lab") + `"]`); status != http.StatusOK {
 		t.Fatalf("lab tab: %d", status)
 	}
 	flag := ".lab-table tbody .lab-flag--high"
@@ -135,10 +136,10 @@ func TestBrowserGPFromStartPageToLabTrendAndDischargeLetter(t *testing.T) {
 	if status := b.Follow(`a[href="/?toon=ontslagen"]`); status != http.StatusOK {
 		t.Fatalf("discharged filter: %d", status)
 	}
-	if status := b.Follow(fmt.Sprintf(`table.patients a[href="/patients/%d"]`, jong.ID)); status != http.StatusOK {
+	if status := b.Follow(`table.patients a[href="` + portaltest.PatientPath(jong) + `"]`); status != http.StatusOK {
 		t.Fatalf("dossier de Jong: %d", status)
 	}
-	if status := b.Follow(fmt.Sprintf(`.tabs a[href="/patients/%d/letters"]`, jong.ID)); status != http.StatusOK {
+	if status := b.Follow(`.tabs a[href="` + portaltest.PatientPath(jong, "letters") + `"]`); status != http.StatusOK {
 		t.Fatalf("letters: %d", status)
 	}
 	if first := b.Text("main table tbody tr:first-child td:nth-child(2)"); first != "Ontslagbrief" {
@@ -175,7 +176,7 @@ func TestBrowserGPFromStartPageToLabTrendAndDischargeLetter(t *testing.T) {
 		t.Errorf("Chromium's PDF viewer did not open: %q", b.Targets())
 	}
 
-	b.Visit(fmt.Sprintf("/patients/%d/medication", jong.ID))
+	b.Visit(portaltest.PatientPath(jong, "medication"))
 	if status := b.Follow("a.lang-switch"); status != http.StatusOK {
 		t.Fatalf("English: %d", status)
 	}
@@ -204,7 +205,7 @@ func TestBrowserPharmacistSeesLabAndMedicationButNoLetters(t *testing.T) {
 	}
 	b.Screenshot("pharmacist-start")
 	b.Axe(t)
-	if status := b.Follow(fmt.Sprintf(`table.patients a[href="/patients/%d"]`, jong.ID)); status != http.StatusOK {
+	if status := b.Follow(`table.patients a[href="` + portaltest.PatientPath(jong) + `"]`); status != http.StatusOK {
 		t.Fatalf("dossier: %d", status)
 	}
 	tabs := browser.Eval[[]string](b, `[...document.querySelectorAll(".tabs a")].map(a => a.textContent.trim())`)
@@ -216,7 +217,7 @@ func TestBrowserPharmacistSeesLabAndMedicationButNoLetters(t *testing.T) {
 	}
 	b.Screenshot("pharmacist-summary")
 	b.Axe(t)
-	if status := b.Follow(fmt.Sprintf(`.tabs a[href="/patients/%d/medication"]`, jong.ID)); status != http.StatusOK {
+	if status := b.Follow(`.tabs a[href="` + portaltest.PatientPath(jong, "medication") + `"]`); status != http.StatusOK {
 		t.Fatalf("medication: %d", status)
 	}
 	if !strings.Contains(b.Text("main"), "Acenocoumarol 1 mg tablet") || !strings.Contains(b.Text("main"), "Dosis verhoogd") {
@@ -224,7 +225,7 @@ func TestBrowserPharmacistSeesLabAndMedicationButNoLetters(t *testing.T) {
 	}
 	b.Screenshot("pharmacist-medication")
 	b.Axe(t)
-	if status := b.Follow(fmt.Sprintf(`.tabs a[href="/patients/%d/lab"]`, jong.ID)); status != http.StatusOK {
+	if status := b.Follow(`.tabs a[href="` + portaltest.PatientPath(jong, "lab") + `"]`); status != http.StatusOK {
 		t.Fatalf("lab: %d", status)
 	}
 	if !strings.Contains(b.Text("main"), "INR") {
@@ -232,7 +233,7 @@ func TestBrowserPharmacistSeesLabAndMedicationButNoLetters(t *testing.T) {
 	}
 	b.Screenshot("pharmacist-lab")
 
-	if status := b.Visit(fmt.Sprintf("/patients/%d/letters", jong.ID)); status != http.StatusForbidden {
+	if status := b.Visit(portaltest.PatientPath(jong, "letters")); status != http.StatusForbidden {
 		t.Fatalf("letters by URL: %d, want 403", status)
 	}
 	if got := b.Text("main h1"); got != "Geen toegang tot dit onderdeel van het dossier" {
@@ -252,12 +253,12 @@ func TestBrowserWithdrawnConsentShowsTheRefusal(t *testing.T) {
 	env := demoEnv(t)
 	jong := env.Patient(t, bsnDeJong)
 	gp := browser.Open(t, env, devpki.CardGP)
-	if status := gp.Visit(fmt.Sprintf("/patients/%d/medication", jong.ID)); status != http.StatusOK {
+	if status := gp.Visit(portaltest.PatientPath(jong, "medication")); status != http.StatusOK {
 		t.Fatalf("before: %d", status)
 	}
 
 	admin := browser.Open(t, env, devpki.CardAdmin)
-	if status := admin.Visit(fmt.Sprintf("/admin/patients/%d", jong.ID)); status != http.StatusOK {
+	if status := admin.Visit(portaltest.AdminPatientPath(jong)); status != http.StatusOK {
 		t.Fatalf("admin patient page: %d", status)
 	}
 	admin.Click("#withdraw-category-huisartsen")
@@ -269,7 +270,7 @@ func TestBrowserWithdrawnConsentShowsTheRefusal(t *testing.T) {
 	}
 	admin.Screenshot("admin-withdrawn")
 
-	if status := gp.Visit(fmt.Sprintf("/patients/%d/medication", jong.ID)); status != http.StatusForbidden {
+	if status := gp.Visit(portaltest.PatientPath(jong, "medication")); status != http.StatusForbidden {
 		t.Fatalf("after the withdrawal: %d, want 403", status)
 	}
 	main := gp.Text("main")
@@ -297,6 +298,16 @@ func TestBrowserSearchAnswersAndEmergencyAccess(t *testing.T) {
 		setDate(b, "#search-birth_date", birth)
 		return b.Follow(`form[action="/patients/search"] button[type="submit"]`)
 	}
+
+	// The address of a patient she has no relationship with: the closed page, with the way to the search.
+	if status := b.Visit(portaltest.PatientPath(kramer)); status != http.StatusNotFound {
+		t.Fatalf("a stranger's dossier address: %d", status)
+	}
+	if main := b.Text("main"); !strings.Contains(main, "U heeft geen lopende behandelrelatie met een patiënt op dit adres.") || strings.Contains(main, "toestemming") {
+		t.Errorf("closed page:\n%s", main)
+	}
+	b.Screenshot("closed-page")
+	b.Axe(t)
 
 	if status := searchFor("999993654", "1942-10-20"); status != http.StatusUnprocessableEntity {
 		t.Fatalf("elfproef: %d", status)
@@ -342,7 +353,7 @@ func TestBrowserSearchAnswersAndEmergencyAccess(t *testing.T) {
 	if status := b.Follow(`form[action$="/emergency"] button[type="submit"]`); status != http.StatusOK {
 		t.Fatalf("emergency: %d", status)
 	}
-	if !strings.HasSuffix(b.Location(), fmt.Sprintf("/patients/%d?emergency=created", jong.ID)) {
+	if !strings.HasSuffix(b.Location(), portaltest.PatientPath(jong)+"?emergency=created") {
 		t.Errorf("after the emergency procedure at %s", b.Location())
 	}
 	main := b.Text("main")
@@ -362,7 +373,7 @@ func TestBrowserDossierKeyboard(t *testing.T) {
 	env := demoEnv(t)
 	berg := env.Patient(t, bsnVanDenBerg)
 	b := browser.Open(t, env, devpki.CardGP)
-	b.Visit(fmt.Sprintf("/patients/%d", berg.ID))
+	b.Visit(portaltest.PatientPath(berg))
 	var reached []string
 	var tab browser.Element
 	for range 25 {
@@ -372,7 +383,7 @@ func TestBrowserDossierKeyboard(t *testing.T) {
 			t.Errorf("focus on %s %q has no visible ring (%s %.1fpx)", f.Tag, f.Text, f.OutlineStyle, f.OutlineWidth)
 		}
 		reached = append(reached, f.Href)
-		if f.Href == fmt.Sprintf("/patients/%d/medication", berg.ID) {
+		if f.Href == portaltest.PatientPath(berg, "medication") {
 			tab = f
 			break
 		}
@@ -385,7 +396,7 @@ func TestBrowserDossierKeyboard(t *testing.T) {
 	}
 	b.Screenshot("keyboard-focus-on-tab")
 	b.Press(kb.Enter)
-	b.Do(chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`.tabs a[aria-current="page"][href="/patients/%d/medication"]`, berg.ID))))
+	b.Do(chromedp.WaitVisible(chromedp.CSS(`.tabs a[aria-current="page"][href="` + portaltest.PatientPath(berg, "medication") + `"]`)))
 	if got := b.Text("main h2.dossier__title"); got != "Medicatie" {
 		t.Errorf("after Enter on the tab the page is %q", got)
 	}

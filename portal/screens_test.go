@@ -16,6 +16,7 @@ import (
 	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/audit"
 	"zorgverlenersportaal/portal/devpki"
+	"zorgverlenersportaal/portal/dossier"
 	"zorgverlenersportaal/portal/portaltest"
 	"zorgverlenersportaal/portal/store"
 )
@@ -80,12 +81,12 @@ func lastID(t *testing.T, env *portaltest.Env) int64 {
 
 func categoryPath(p access.Patient, c access.Category) string {
 	if c == access.Summary {
-		return fmt.Sprintf("/patients/%d", p.ID)
+		return portaltest.PatientPath(p)
 	}
-	return fmt.Sprintf("/patients/%d/%s", p.ID, c)
+	return portaltest.PatientPath(p, string(c))
 }
 
-var tabLink = regexp.MustCompile(`<a class="tabs__link" href="/patients/\d+(/[a-z]+)?"`)
+var tabLink = regexp.MustCompile(`<a class="tabs__link" href="/patients/[ghjklmnpqrstvwxz]{32}(/[a-z]+)?"`)
 
 // tabsOf lists the categories of a page's tabs, in order.
 func tabsOf(body string) []access.Category {
@@ -151,7 +152,7 @@ func TestStartPageListsMyPatientsWithBasisAndFilters(t *testing.T) {
 
 	admitted := gp.Get(t, "/?toon=opgenomen")
 	checkPage(t, "admitted", admitted, http.StatusOK)
-	if rows := strings.Count(admitted.Body, `<th scope="row"><a href="/patients/`); rows != 1 || !strings.Contains(admitted.Body, fmt.Sprintf(`href="/patients/%d"`, berg.ID)) {
+	if rows := strings.Count(admitted.Body, `<th scope="row"><a href="/patients/`); rows != 1 || !strings.Contains(admitted.Body, `href="`+portaltest.PatientPath(berg)+`"`) {
 		t.Errorf("admitted filter lists %d patients:\n%s", rows, admitted.Body)
 	}
 	if !strings.Contains(admitted.Body, `href="/?toon=opgenomen" aria-current="page"`) {
@@ -160,7 +161,7 @@ func TestStartPageListsMyPatientsWithBasisAndFilters(t *testing.T) {
 	discharged := gp.Get(t, "/?toon=ontslagen")
 	checkPage(t, "discharged", discharged, http.StatusOK)
 	jong := env.Patient(t, bsnDeJong)
-	if !strings.Contains(discharged.Body, fmt.Sprintf(`href="/patients/%d"`, jong.ID)) || strings.Contains(discharged.Body, fmt.Sprintf(`href="/patients/%d"`, berg.ID)) {
+	if !strings.Contains(discharged.Body, `href="`+portaltest.PatientPath(jong)+`"`) || strings.Contains(discharged.Body, `href="`+portaltest.PatientPath(berg)+`"`) {
 		t.Errorf("the discharged filter does not list exactly the recently discharged:\n%s", discharged.Body)
 	}
 	if !strings.Contains(discharged.Body, "Ontslagen in de afgelopen 14 dagen") {
@@ -239,7 +240,7 @@ func TestSearchGivesTheThreeAnswers(t *testing.T) {
 			[]string{"Geen toestemming voor uw soort zorgverlener.", "ingetrokken", "ook niet via de noodprocedure"},
 			[]string{"Kramer", "Ingrid", `/emergency"`}, "refused", audit.SearchNoConsent},
 		{"no relationship", bsnDeJong, birthOf(jong), http.StatusForbidden,
-			[]string{"U heeft geen behandelrelatie met deze patiënt.", "Noodprocedure", fmt.Sprintf(`action="/patients/%d/emergency"`, jong.ID),
+			[]string{"U heeft geen behandelrelatie met deze patiënt.", "Noodprocedure", `action="` + portaltest.PatientPath(jong, "emergency") + `"`,
 				`value="` + bsnDeJong + `"`}, []string{"Maria", "Hartfalen"}, "refused", audit.SearchNoRelationship},
 	}
 	for _, tt := range tests {
@@ -265,7 +266,7 @@ func TestSearchGivesTheThreeAnswers(t *testing.T) {
 	}
 	t.Run("found", func(t *testing.T) {
 		resp := search(t, other, bsnSchouten, birthOf(schouten))
-		if resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != fmt.Sprintf("/patients/%d", schouten.ID) {
+		if resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != portaltest.PatientPath(schouten) {
 			t.Fatalf("a match with access: %d %s\n%s", resp.Status, resp.Header.Get("Location"), resp.Body)
 		}
 		if rec := lastRecord(t, env); rec.Event != "search" || rec.Outcome != "success" || rec.Reason != audit.SearchFound || rec.PatientNumber != schouten.PatientNumber {
@@ -276,12 +277,12 @@ func TestSearchGivesTheThreeAnswers(t *testing.T) {
 	t.Run("the BSN as the screens print it, or pasted with spaces", func(t *testing.T) {
 		for _, typed := range []string{bsnSchouten[:4] + "." + bsnSchouten[4:6] + "." + bsnSchouten[6:], " " + bsnSchouten[:3] + " " + bsnSchouten[3:6] + "\u00a0" + bsnSchouten[6:] + " "} {
 			resp := search(t, other, typed, birthOf(schouten))
-			if resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != fmt.Sprintf("/patients/%d", schouten.ID) {
+			if resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != portaltest.PatientPath(schouten) {
 				t.Fatalf("search for %q: %d\n%s", typed, resp.Status, resp.Body)
 			}
 		}
 		// The banner prints the BSN the way the search takes it.
-		if body := other.Get(t, fmt.Sprintf("/patients/%d", schouten.ID)).Body; !strings.Contains(body, bsnSchouten[:4]+"."+bsnSchouten[4:6]+"."+bsnSchouten[6:]) {
+		if body := other.Get(t, portaltest.PatientPath(schouten)).Body; !strings.Contains(body, bsnSchouten[:4]+"."+bsnSchouten[4:6]+"."+bsnSchouten[6:]) {
 			t.Error("the banner does not print the BSN as 1234.56.782")
 		}
 	})
@@ -368,7 +369,7 @@ func TestEmergencyAccessFromTheSearch(t *testing.T) {
 	other := env.Client(t, devpki.CardGPOther)
 	jong := env.Patient(t, bsnDeJong)
 	search(t, other, bsnDeJong, birthOf(jong))
-	path := fmt.Sprintf("/patients/%d/emergency", jong.ID)
+	path := portaltest.PatientPath(jong, "emergency")
 	resp := other.Post(t, path, url.Values{"bsn": {bsnDeJong}, "birth_date": {birthOf(jong)}, "reason": {"spoed"}})
 	checkPage(t, "emergency without a reason", resp, http.StatusUnprocessableEntity)
 	if !strings.Contains(resp.Body, "minimaal 20 letters") {
@@ -376,7 +377,7 @@ func TestEmergencyAccessFromTheSearch(t *testing.T) {
 	}
 	resp = other.Post(t, path, url.Values{"bsn": {bsnDeJong}, "birth_date": {birthOf(jong)},
 		"category": {"out-of-hours"}, "reason": {"Waarneming in de avond, patiënte benauwd, medicatie na ontslag onbekend"}})
-	if resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != fmt.Sprintf("/patients/%d?emergency=created", jong.ID) {
+	if resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != portaltest.PatientPath(jong)+"?emergency=created" {
 		t.Fatalf("emergency: %d %s\n%s", resp.Status, resp.Header.Get("Location"), resp.Body)
 	}
 	if rec := lastRecord(t, env); rec.Event != "emergency_access" || !rec.Emergency || rec.Outcome != "success" {
@@ -459,7 +460,7 @@ func TestDossierShowsOnlyPermittedCategories(t *testing.T) {
 				if slices.Contains(role.allowed, cat) {
 					continue
 				}
-				href := fmt.Sprintf(`href="/patients/%d/%s`, jong.ID, cat)
+				href := `href="` + portaltest.PatientPath(jong, string(cat))
 				for i, body := range pages {
 					if strings.Contains(body, href) {
 						t.Errorf("page %d links to %s", i, cat)
@@ -490,7 +491,7 @@ func TestGPSeesEveryCategory(t *testing.T) {
 		}
 		for _, want := range []string{`<span class="patient-banner__family">van den Berg</span>`, "(78 jaar)", "9999.93.847", "Niet reanimeren",
 			"Allergie voor penicilline", "Waarom u deze patiënt mag inzien", "Voor huisartsen: toestemming gegeven op", "Huisartsenpraktijk De Linde",
-			fmt.Sprintf(`href="/patients/%d/access"`, berg.ID)} {
+			`href="` + portaltest.PatientPath(berg, "access") + `"`} {
 			if !strings.Contains(resp.Body, want) {
 				t.Errorf("%s page lacks %q", cat, want)
 			}
@@ -552,17 +553,18 @@ func TestEveryPatientPageIsNoStore(t *testing.T) {
 	letter, pdf, text := dischargeLetter(t, env, jong)
 	_ = text
 	berg := env.Patient(t, bsnVanDenBerg)
-	labID := latestLabID(t, env, berg)
-	report := firstReport(t, env, env.Patient(t, bsnVerbeek))
+	labID := latestLab(t, env, berg).PublicID
+	verbeek := env.Patient(t, bsnVerbeek)
+	report := firstReport(t, env, verbeek)
 	paths := []string{"/", "/?toon=opgenomen", "/patients/search",
-		fmt.Sprintf("/patients/%d/lab/%d", berg.ID, labID),
-		fmt.Sprintf("/patients/%d/letters/%d", jong.ID, letter),
-		fmt.Sprintf("/patients/%d/letters/%d/attachments/%d", jong.ID, letter, pdf),
-		fmt.Sprintf("/patients/%d/letters/%d/attachments/%d?download=1", jong.ID, letter, pdf),
-		fmt.Sprintf("/patients/%d/reports/%d", report.PatientID, report.ID),
-		fmt.Sprintf("/patients/%d/access", jong.ID),
-		fmt.Sprintf("/patients/%d", kramer.ID),
-		fmt.Sprintf("/patients/%d/letters/999999", jong.ID),
+		portaltest.PatientPath(berg, "lab", labID),
+		portaltest.PatientPath(jong, "letters", letter.PublicID),
+		portaltest.PatientPath(jong, "letters", letter.PublicID, "attachments", pdf.PublicID),
+		portaltest.PatientPath(jong, "letters", letter.PublicID, "attachments", pdf.PublicID) + "?download=1",
+		portaltest.PatientPath(verbeek, "reports", report.PublicID),
+		portaltest.PatientPath(jong, "access"),
+		portaltest.PatientPath(kramer),
+		portaltest.PatientPath(jong, "letters", "999999"),
 	}
 	for _, cat := range access.Categories {
 		paths = append(paths, categoryPath(jong, cat))
@@ -587,7 +589,7 @@ func TestEveryPatientPageIsNoStore(t *testing.T) {
 }
 
 // dischargeLetter finds a patient's discharge letter and its PDF and text attachments.
-func dischargeLetter(t *testing.T, env *portaltest.Env, p access.Patient) (letter, pdf, text int64) {
+func dischargeLetter(t *testing.T, env *portaltest.Env, p access.Patient) (letter dossier.Letter, pdf, text dossier.AttachmentInfo) {
 	t.Helper()
 	letters, err := env.Store.Letters(t.Context(), p.ID)
 	if err != nil {
@@ -600,33 +602,33 @@ func dischargeLetter(t *testing.T, env *portaltest.Env, p access.Patient) (lette
 		for _, a := range l.Attachments {
 			switch a.ContentType {
 			case "application/pdf":
-				pdf = a.ID
+				pdf = a
 			case "text/plain", "text/plain; charset=utf-8":
-				text = a.ID
+				text = a
 			}
 		}
-		return l.ID, pdf, text
+		return l, pdf, text
 	}
 	t.Fatalf("patient %s has no discharge letter", p.BSN)
-	return 0, 0, 0
+	return letter, pdf, text
 }
 
-func latestLabID(t *testing.T, env *portaltest.Env, p access.Patient) int64 {
+func latestLab(t *testing.T, env *portaltest.Env, p access.Patient) dossier.LabResult {
 	t.Helper()
 	results, err := env.Store.LabResults(t.Context(), p.ID)
 	if err != nil || len(results) == 0 {
 		t.Fatalf("lab results of %s: %v", p.BSN, err)
 	}
-	return results[0].ID
+	return results[0]
 }
 
-func firstReport(t *testing.T, env *portaltest.Env, p access.Patient) struct{ ID, PatientID int64 } {
+func firstReport(t *testing.T, env *portaltest.Env, p access.Patient) dossier.Report {
 	t.Helper()
 	reports, err := env.Store.Reports(t.Context(), p.ID, "ecg", "holter", "radiology", "pathology", "spirometry")
 	if err != nil || len(reports) == 0 {
 		t.Fatalf("reports of %s: %v", p.BSN, err)
 	}
-	return struct{ ID, PatientID int64 }{reports[0].ID, p.ID}
+	return reports[0]
 }
 
 // TestDossierViewIsLoggedWithCategoryAndItems: a page is one access event: it writes one view record that
@@ -680,7 +682,7 @@ func TestNoLogNoDossier(t *testing.T) {
 	gp.Get(t, "/")
 	jong := env.Patient(t, bsnDeJong)
 	letter, pdf, _ := dischargeLetter(t, env, jong)
-	labID := latestLabID(t, env, jong)
+	labID := latestLab(t, env, jong).PublicID
 	db, err := sql.Open("sqlite3", "file:"+env.Store.Path()+"?_busy_timeout=5000")
 	if err != nil {
 		t.Fatal(err)
@@ -689,9 +691,9 @@ func TestNoLogNoDossier(t *testing.T) {
 	if _, err := db.Exec(`CREATE TRIGGER log_unwritable BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'disk failure'); END`); err != nil {
 		t.Fatal(err)
 	}
-	paths := []string{"/", fmt.Sprintf("/patients/%d/lab/%d", jong.ID, labID),
-		fmt.Sprintf("/patients/%d/letters/%d", jong.ID, letter),
-		fmt.Sprintf("/patients/%d/letters/%d/attachments/%d", jong.ID, letter, pdf)}
+	paths := []string{"/", portaltest.PatientPath(jong, "lab", labID),
+		portaltest.PatientPath(jong, "letters", letter.PublicID),
+		portaltest.PatientPath(jong, "letters", letter.PublicID, "attachments", pdf.PublicID)}
 	for _, cat := range access.Categories {
 		paths = append(paths, categoryPath(jong, cat))
 	}
@@ -721,17 +723,15 @@ func TestItemOfAnotherPatientIsNotFound(t *testing.T) {
 	jong, berg, verbeek := env.Patient(t, bsnDeJong), env.Patient(t, bsnVanDenBerg), env.Patient(t, bsnVerbeek)
 	letter, pdf, _ := dischargeLetter(t, env, jong)
 	report := firstReport(t, env, verbeek)
-	holterLetter, _, _ := func() (int64, int64, int64) {
-		ls, _ := env.Store.Letters(t.Context(), verbeek.ID)
-		return ls[0].ID, 0, 0
-	}()
+	ls, _ := env.Store.Letters(t.Context(), verbeek.ID)
+	holterLetter := ls[0].PublicID
 	paths := []string{
-		fmt.Sprintf("/patients/%d/letters/%d", berg.ID, letter),
-		fmt.Sprintf("/patients/%d/letters/%d/attachments/%d", berg.ID, letter, pdf),
-		fmt.Sprintf("/patients/%d/letters/%d/attachments/%d", verbeek.ID, holterLetter, pdf), // own letter, another's attachment
-		fmt.Sprintf("/patients/%d/lab/%d", berg.ID, latestLabID(t, env, jong)),
-		fmt.Sprintf("/patients/%d/reports/%d", jong.ID, report.ID),
-		fmt.Sprintf("/patients/%d/letters/abc", jong.ID),
+		portaltest.PatientPath(berg, "letters", letter.PublicID),
+		portaltest.PatientPath(berg, "letters", letter.PublicID, "attachments", pdf.PublicID),
+		portaltest.PatientPath(verbeek, "letters", holterLetter, "attachments", pdf.PublicID), // own letter, another's attachment
+		portaltest.PatientPath(berg, "lab", latestLab(t, env, jong).PublicID),
+		portaltest.PatientPath(jong, "reports", report.PublicID),
+		portaltest.PatientPath(jong, "letters", "abc"),
 	}
 	gp.Get(t, "/")
 	for _, p := range paths {
@@ -756,12 +756,12 @@ func TestDocumentsShowTextHTMLAndServePDF(t *testing.T) {
 	gp := env.Client(t, devpki.CardGP)
 	jong, verbeek := env.Patient(t, bsnDeJong), env.Patient(t, bsnVerbeek)
 	letter, pdf, text := dischargeLetter(t, env, jong)
-	if pdf == 0 || text == 0 {
-		t.Fatalf("the demo discharge letter lacks a PDF or a text: %d %d", pdf, text)
+	if pdf.ID == 0 || text.ID == 0 {
+		t.Fatalf("the demo discharge letter lacks a PDF or a text: %d %d", pdf.ID, text.ID)
 	}
-	page := gp.Get(t, fmt.Sprintf("/patients/%d/letters/%d", jong.ID, letter))
+	page := gp.Get(t, portaltest.PatientPath(jong, "letters", letter.PublicID))
 	checkPage(t, "letter", page, http.StatusOK)
-	href := fmt.Sprintf("/patients/%d/letters/%d/attachments/%d", jong.ID, letter, pdf)
+	href := portaltest.PatientPath(jong, "letters", letter.PublicID, "attachments", pdf.PublicID)
 	for _, want := range []string{`class="document document--text"`, "Beleid: dagelijks wegen, bij &gt; 2 kg toename", `href="` + href + `"`, `href="` + href + `?download=1"`} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("letter page lacks %q", want)
@@ -772,7 +772,7 @@ func TestDocumentsShowTextHTMLAndServePDF(t *testing.T) {
 		!strings.HasPrefix(file.Header.Get("Content-Disposition"), "inline") || !strings.Contains(file.Header.Get("Content-Security-Policy"), "sandbox") {
 		t.Errorf("PDF: %d %v", file.Status, file.Header)
 	}
-	if rec := lastRecord(t, env); rec.ObjectCategory != "letters" || !strings.Contains(rec.ObjectIDs, fmt.Sprintf("attachment/%d", pdf)) || !strings.Contains(rec.Detail, "inline") {
+	if rec := lastRecord(t, env); rec.ObjectCategory != "letters" || !strings.Contains(rec.ObjectIDs, fmt.Sprintf("attachment/%d", pdf.ID)) || !strings.Contains(rec.Detail, "inline") {
 		t.Errorf("PDF view record %+v", rec)
 	}
 	if dl := gp.Get(t, href+"?download=1"); !strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") {
@@ -781,11 +781,12 @@ func TestDocumentsShowTextHTMLAndServePDF(t *testing.T) {
 
 	// An HTML letter with a script planted in the stored content, and a "PDF" that is HTML.
 	letters, _ := env.Store.Letters(t.Context(), verbeek.ID)
-	var htmlLetter, htmlAttachment int64
+	var htmlLetter string
+	var htmlAttachment int64
 	for _, l := range letters {
 		for _, a := range l.Attachments {
 			if strings.HasPrefix(a.ContentType, "text/html") {
-				htmlLetter, htmlAttachment = l.ID, a.ID
+				htmlLetter, htmlAttachment = l.PublicID, a.ID
 			}
 		}
 	}
@@ -798,7 +799,7 @@ func TestDocumentsShowTextHTMLAndServePDF(t *testing.T) {
 		`<p onclick="steal()">Paroxismaal atriumfibrilleren.</p><script>alert(1)</script><img src="https://tracker.example/x.png"><p><em>Beleid:</em> controle.</p>`, htmlAttachment); err != nil {
 		t.Fatal(err)
 	}
-	page = gp.Get(t, fmt.Sprintf("/patients/%d/letters/%d", verbeek.ID, htmlLetter))
+	page = gp.Get(t, portaltest.PatientPath(verbeek, "letters", htmlLetter))
 	checkPage(t, "HTML letter", page, http.StatusOK)
 	if !strings.Contains(page.Body, "Paroxismaal atriumfibrilleren.") || !strings.Contains(page.Body, "<em>Beleid:</em>") {
 		t.Errorf("the letter's text is lost:\n%s", page.Body)
@@ -808,7 +809,7 @@ func TestDocumentsShowTextHTMLAndServePDF(t *testing.T) {
 			t.Errorf("the sanitised letter still has %q", bad)
 		}
 	}
-	if _, err := db.Exec(`UPDATE attachments SET data = ? WHERE id = ?`, `<html><script>alert(1)</script></html>`, pdf); err != nil {
+	if _, err := db.Exec(`UPDATE attachments SET data = ? WHERE id = ?`, `<html><script>alert(1)</script></html>`, pdf.ID); err != nil {
 		t.Fatal(err)
 	}
 	fake := gp.Get(t, href)
@@ -833,7 +834,7 @@ func TestWithdrawnConsentClosesTheDossierOnTheNextRequest(t *testing.T) {
 	if rec := lastRecord(t, env); rec.Outcome != "refused" || rec.Reason != "consent-withdrawn" || rec.ObjectCategory != "lab" {
 		t.Errorf("refusal record %+v", rec)
 	}
-	if home := gp.Get(t, "/"); strings.Contains(home.Body, fmt.Sprintf(`href="/patients/%d"`, jong.ID)) {
+	if home := gp.Get(t, "/"); strings.Contains(home.Body, `href="`+portaltest.PatientPath(jong)+`"`) {
 		t.Error("the start page still lists the patient")
 	}
 }
@@ -902,9 +903,10 @@ func TestDossierPagesInBothLanguages(t *testing.T) {
 	}
 	jong := env.Patient(t, bsnDeJong)
 	letter, _, _ := dischargeLetter(t, env, jong)
-	report := firstReport(t, env, env.Patient(t, bsnVerbeek))
-	paths = append(paths, "/", "/?toon=ontslagen", "/patients/search", fmt.Sprintf("/patients/%d/letters/%d", jong.ID, letter),
-		fmt.Sprintf("/patients/%d/reports/%d", report.PatientID, report.ID), fmt.Sprintf("/patients/%d/lab/%d", jong.ID, latestLabID(t, env, jong)))
+	verbeek := env.Patient(t, bsnVerbeek)
+	report := firstReport(t, env, verbeek)
+	paths = append(paths, "/", "/?toon=ontslagen", "/patients/search", portaltest.PatientPath(jong, "letters", letter.PublicID),
+		portaltest.PatientPath(verbeek, "reports", report.PublicID), portaltest.PatientPath(jong, "lab", latestLab(t, env, jong).PublicID))
 	for _, lang := range []string{"nl", "en"} {
 		for _, p := range paths {
 			sep := "?"
@@ -928,8 +930,8 @@ func TestDossierPagesInBothLanguages(t *testing.T) {
 }
 
 var (
-	patientLink  = regexp.MustCompile(`<th scope="row"><a href="(/patients/\d+)">`)
-	documentLink = regexp.MustCompile(`href="(/patients/\d+/(?:letters|reports|lab)/\d+(?:/attachments/\d+)?)"`)
+	patientLink  = regexp.MustCompile(`<th scope="row"><a href="(/patients/[ghjklmnpqrstvwxz]{32})">`)
+	documentLink = regexp.MustCompile(`href="(/patients/[ghjklmnpqrstvwxz]{32}/(?:letters|reports|lab)/[ghjklmnpqrstvwxz]{32}(?:/attachments/[ghjklmnpqrstvwxz]{32})?)"`)
 )
 
 // TestEveryDemoCardCanUseItsScreens walks the screens as each demo card that may see patients: the start
@@ -987,7 +989,7 @@ func TestEveryDemoCardCanUseItsScreens(t *testing.T) {
 func TestAdministratorReadsSourcesInWords(t *testing.T) {
 	env := demoEnv(t)
 	berg := env.Patient(t, bsnVanDenBerg)
-	body := env.Client(t, devpki.CardAdmin).Get(t, fmt.Sprintf("/admin/patients/%d", berg.ID)).Body
+	body := env.Client(t, devpki.CardAdmin).Get(t, portaltest.AdminPatientPath(berg)).Body
 	if !strings.Contains(body, "import van het EPD, ") {
 		t.Error("the administration does not say that records came from the import")
 	}

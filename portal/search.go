@@ -2,7 +2,6 @@ package portal
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -56,10 +55,11 @@ type searchPage struct {
 // emergencyPart is what the emergency-procedure partial needs: the patient, whether the procedure is
 // open (and if not, why), the form as typed, and the CSRF token.
 type emergencyPart struct {
-	PatientID int64
-	Check     access.EmergencyCheck
-	Form      emergencyForm
-	CSRF      string
+	// PatientPublicID is the patient's id in the form's address.
+	PatientPublicID string
+	Check           access.EmergencyCheck
+	Form            emergencyForm
+	CSRF            string
 }
 
 // Categories are the reason categories the form offers, in their order.
@@ -142,7 +142,7 @@ func (s *Server) searchPatient(c echo.Context) error {
 		if err := s.audit.Append(ctx, actor.Search(searched, form.BirthDate, audit.SearchFound)); err != nil {
 			return err
 		}
-		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/patients/%d", patient.ID))
+		return c.Redirect(http.StatusSeeOther, patientPath(patient))
 	}
 	page := answered
 	page.Reason, page.Answer = main.Reason, audit.SearchNoRelationship
@@ -154,7 +154,7 @@ func (s *Server) searchPatient(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		page.Emergency = emergencyPart{PatientID: patient.ID, Check: check,
+		page.Emergency = emergencyPart{PatientPublicID: patient.PublicID, Check: check,
 			Form: emergencyForm{BSN: form.BSN, BirthDate: form.BirthDate}, CSRF: form.CSRF}
 	}
 	rec := actor.Search(searched, form.BirthDate, page.Answer)

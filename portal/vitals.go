@@ -2,7 +2,6 @@ package portal
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -213,8 +212,8 @@ func vitalTrend(name string, kind dossier.VitalKind, all []dossier.VitalSign) ch
 }
 
 // vitalHref is the address of a kind's trend page.
-func vitalHref(patientID int64, kind dossier.VitalKind) string {
-	return "/patients/" + strconv.FormatInt(patientID, 10) + "/vitals/" + string(kind)
+func vitalHref(patientPublicID string, kind dossier.VitalKind) string {
+	return "/patients/" + patientPublicID + "/vitals/" + string(kind)
 }
 
 // medicalDevices is the summary's block of medical aids and implants (zib MedicalDevice). They belong to

@@ -5,7 +5,6 @@ package portal_test
 import (
 	"archive/zip"
 	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -26,7 +25,7 @@ import (
 func TestBrowserXDMIndexOpensWithoutThePortal(t *testing.T) {
 	env := portaltest.Start(t, portaltest.Options{DemoData: true})
 	patient := env.Patient(t, "999993847")
-	page := fmt.Sprintf("/patients/%d/documents/xdm", patient.ID)
+	page := portaltest.PatientPath(patient, "documents", "xdm")
 
 	b := browser.Open(t, env, devpki.CardGP)
 	if status := b.Visit(page); status != http.StatusOK {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,8 +34,9 @@ type xdmFile struct {
 	Type       xdm.Code
 }
 
-// Value is the form value that selects the file.
-func (f xdmFile) Value() string { return strconv.FormatInt(f.Attachment.ID, 10) }
+// Value is the form value that selects the file: the attachment's public id, like every item id the pages
+// carry.
+func (f xdmFile) Value() string { return f.Attachment.PublicID }
 
 // xdmBody is the page before the download.
 type xdmBody struct {

@@ -19,7 +19,7 @@ import (
 )
 
 // xdmChoices reads the document choices (checkbox values) of the XDM page.
-var xdmChoice = regexp.MustCompile(`name="doc" value="([0-9]+)"`)
+var xdmChoice = regexp.MustCompile(`name="doc" value="([a-z0-9]+)"`)
 
 // TestXDMPackageHoldsWhatTheProviderMaySee: the gp downloads the demo patient's letters and reports as an
 // IHE XDM package; every DocumentEntry matches its file (hash, size, mime type) and the stored document,
@@ -29,7 +29,7 @@ var xdmChoice = regexp.MustCompile(`name="doc" value="([0-9]+)"`)
 func TestXDMPackageHoldsWhatTheProviderMaySee(t *testing.T) {
 	env := portaltest.Start(t, portaltest.Options{DemoData: true})
 	patient := env.Patient(t, "999993847")
-	page := fmt.Sprintf("/patients/%d/documents/xdm", patient.ID)
+	page := portaltest.PatientPath(patient, "documents", "xdm")
 	gp := env.Client(t, devpki.CardGP)
 	resp := gp.Get(t, page)
 	if resp.Status != http.StatusOK || !strings.Contains(resp.Body, "toegangslog") {
@@ -42,7 +42,7 @@ func TestXDMPackageHoldsWhatTheProviderMaySee(t *testing.T) {
 	if len(choices) < 2 {
 		t.Fatalf("the page offers %d documents", len(choices))
 	}
-	if !strings.Contains(gp.Get(t, fmt.Sprintf("/patients/%d/letters", patient.ID)).Body, page) {
+	if !strings.Contains(gp.Get(t, portaltest.PatientPath(patient, "letters")).Body, page) {
 		t.Error("the letters tab does not offer the package")
 	}
 	before := len(records(t, env))
@@ -59,7 +59,7 @@ func TestXDMPackageHoldsWhatTheProviderMaySee(t *testing.T) {
 		t.Fatalf("package of %s with %d entries, want %s with %d", c.PatientID, len(c.Entries), patient.BSN, len(choices))
 	}
 	for i, e := range c.Entries {
-		a, err := env.Store.Attachment(t.Context(), patient.ID, mustInt(t, choices[i]))
+		a, err := env.Store.AttachmentByPublicID(t.Context(), patient.ID, choices[i])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,9 +80,13 @@ func TestXDMPackageHoldsWhatTheProviderMaySee(t *testing.T) {
 		if r.PatientBSN != patient.BSN || r.UserUZI != "900100001" || r.Basis == "" {
 			t.Errorf("export record %+v", r)
 		}
-		for _, id := range choices {
-			if !strings.Contains(r.ObjectIDs, "attachment/"+id) {
-				t.Errorf("the export record does not name attachment %s: %s", id, r.ObjectIDs)
+		for _, pub := range choices {
+			a, err := env.Store.AttachmentByPublicID(t.Context(), patient.ID, pub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(r.ObjectIDs, fmt.Sprintf("attachment/%d", a.ID)) {
+				t.Errorf("the export record does not name attachment %d: %s", a.ID, r.ObjectIDs)
 			}
 		}
 	}
@@ -102,7 +106,7 @@ func TestXDMPackageHoldsWhatTheProviderMaySee(t *testing.T) {
 	}
 	// A document of another patient, named in this patient's form, gets nothing either.
 	other := env.Patient(t, "999993653")
-	otherChoices := xdmChoice.FindAllStringSubmatch(gp.Get(t, fmt.Sprintf("/patients/%d/documents/xdm", other.ID)).Body, -1)
+	otherChoices := xdmChoice.FindAllStringSubmatch(gp.Get(t, portaltest.PatientPath(other, "documents", "xdm")).Body, -1)
 	if len(otherChoices) == 0 {
 		t.Fatal("the other patient has no documents")
 	}
@@ -113,15 +117,6 @@ func TestXDMPackageHoldsWhatTheProviderMaySee(t *testing.T) {
 	if resp := gp.Post(t, page, url.Values{}); resp.Status != http.StatusUnprocessableEntity {
 		t.Errorf("no document chosen: %d", resp.Status)
 	}
-}
-
-func mustInt(t *testing.T, s string) int64 {
-	t.Helper()
-	var n int64
-	if _, err := fmt.Sscan(s, &n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // validateMetadata checks METADATA.XML of a package against the ebRS 3.0 schemas with xmllint; it says so

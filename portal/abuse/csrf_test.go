@@ -138,14 +138,14 @@ func TestCSRF(t *testing.T) {
 				gp := env.Client(t, devpki.CardGP)
 				get(t, gp, "/")
 				n := emergencies(t, schouten)
-				resp := postForm(t, gp, fmt.Sprintf("/patients/%d/emergency", schouten.ID), emergency, nil)
+				resp := postForm(t, gp, portaltest.PatientPath(schouten, "emergency"), emergency, nil)
 				forgeryRefused(t, "emergency", resp)
 				if emergencies(t, schouten) != n {
 					t.Fatal("an emergency relationship was created")
 				}
 				// The very same form with the page's token goes through: the refusal was the token's.
-				get(t, gp, fmt.Sprintf("/patients/%d/access", schouten.ID))
-				if resp := gp.Post(t, fmt.Sprintf("/patients/%d/emergency", schouten.ID), emergency); resp.Status != http.StatusSeeOther {
+				get(t, gp, portaltest.PatientPath(schouten, "access"))
+				if resp := gp.Post(t, portaltest.PatientPath(schouten, "emergency"), emergency); resp.Status != http.StatusSeeOther {
 					t.Fatalf("the genuine form: %d (the attack proves nothing)", resp.Status)
 				}
 			},
@@ -154,13 +154,13 @@ func TestCSRF(t *testing.T) {
 			name:    "consent withdrawn from another site with a valid token",
 			defence: "fetch metadata: a state-changing request whose Sec-Fetch-Site is cross-site is refused whatever it carries",
 			try: func(t *testing.T) {
-				get(t, admin, fmt.Sprintf("/admin/patients/%d", jong.ID))
+				get(t, admin, portaltest.AdminPatientPath(jong))
 				n := consents(t, jong)
 				form := url.Values{"_csrf": {admin.CSRF()}}
 				for k, v := range withdrawal {
 					form[k] = v
 				}
-				resp := postForm(t, admin, fmt.Sprintf("/admin/patients/%d/consents/withdraw", jong.ID), form,
+				resp := postForm(t, admin, portaltest.AdminPatientPath(jong, "consents", "withdraw"), form,
 					map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"})
 				forgeryRefused(t, "withdraw", resp)
 				if consents(t, jong) != n {
@@ -172,13 +172,13 @@ func TestCSRF(t *testing.T) {
 			name:    "form posted from a sibling host of the hospital's domain",
 			defence: "csrf: only Sec-Fetch-Site same-origin is accepted, not same-site",
 			try: func(t *testing.T) {
-				get(t, admin, fmt.Sprintf("/admin/patients/%d", jong.ID))
+				get(t, admin, portaltest.AdminPatientPath(jong))
 				n := consents(t, jong)
 				form := url.Values{"_csrf": {admin.CSRF()}}
 				for k, v := range withdrawal {
 					form[k] = v
 				}
-				resp := postForm(t, admin, fmt.Sprintf("/admin/patients/%d/consents/withdraw", jong.ID), form,
+				resp := postForm(t, admin, portaltest.AdminPatientPath(jong, "consents", "withdraw"), form,
 					map[string]string{"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"})
 				forgeryRefused(t, "withdraw", resp)
 				if consents(t, jong) != n {

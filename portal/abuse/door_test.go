@@ -37,7 +37,7 @@ func TestDoor(t *testing.T) {
 	}
 	sort.Strings(names)
 	// A real patient's id, so that a route that slipped past the door would show real data.
-	patientID := fmt.Sprint(env.Patient(t, bsnVanDenBerg).ID)
+	patientID := env.Patient(t, bsnVanDenBerg).PublicID
 
 	var attacks []attack
 	for _, r := range env.Server.Routes() {

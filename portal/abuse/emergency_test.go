@@ -2,7 +2,6 @@ package abuse
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -227,7 +226,7 @@ func TestEmergencyAbuse(t *testing.T) {
 
 // patientPath is the address of a page of a patient.
 func patientPath(p access.Patient, suffix string) string {
-	return fmt.Sprintf("/patients/%d%s", p.ID, suffix)
+	return portaltest.PatientPath(p) + suffix
 }
 
 // providerOf is the access rules' view of a development card.

@@ -2,7 +2,6 @@ package abuse
 
 import (
 	"database/sql"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -75,8 +74,8 @@ func TestErrorsLeakNothing(t *testing.T) {
 			try: func(t *testing.T) {
 				sabotage(t, `CREATE TRIGGER consents_refused BEFORE INSERT ON consents BEGIN
 					SELECT RAISE(ABORT, 'SELECT bsn, birth_date FROM patients WHERE id = 1; sqlite internal'); END`)
-				get(t, admin, fmt.Sprintf("/admin/patients/%d", jong.ID))
-				resp := admin.Post(t, fmt.Sprintf("/admin/patients/%d/consents", jong.ID), url.Values{"category": {"apotheken"},
+				get(t, admin, portaltest.AdminPatientPath(jong))
+				resp := admin.Post(t, portaltest.AdminPatientPath(jong, "consents"), url.Values{"category": {"apotheken"},
 					"status": {"refused"}, "registered_by": {"patient"}, "channel": {"desk"}, "given_on": {"2026-01-01"}})
 				generic(t, "consent", resp, http.StatusInternalServerError, "Er ging iets mis")
 			},

@@ -2,7 +2,6 @@ package abuse
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -98,7 +97,7 @@ func TestResponseHeaders(t *testing.T) {
 	want(t, "gp", get(t, gp, "/"), http.StatusOK)
 	want(t, "admin", get(t, admin, "/admin"), http.StatusOK)
 	letter, pdf := letterWithPDF(t, env, jong)
-	pdfPath := fmt.Sprintf("/patients/%d/letters/%d/attachments/%d", jong.ID, letter.ID, pdf.ID)
+	pdfPath := portaltest.PatientPath(jong, "letters", letter.PublicID, "attachments", pdf.PublicID)
 	rawRequest := func(t *testing.T, c *portaltest.Client, method, path string, header map[string]string) *portaltest.Response {
 		t.Helper()
 		req := c.NewRequest(t, method, path, nil)
@@ -114,11 +113,11 @@ func TestResponseHeaders(t *testing.T) {
 		for _, cat := range access.Categories {
 			paths = append(paths, dossierPath(jong, cat))
 		}
-		paths = append(paths, fmt.Sprintf("/patients/%d/summary", jong.ID), fmt.Sprintf("/patients/%d/access", jong.ID),
-			fmt.Sprintf("/patients/%d/letters/%d", jong.ID, letter.ID), pdfPath, pdfPath+"?download=1",
-			fmt.Sprintf("/patients/%d/lab/%d", jong.ID, anyLabResult(t, env, jong).ID),
-			fmt.Sprintf("/patients/%d/reports/%d", jong.ID, anyReport(t, env, jong).ID),
-			fmt.Sprintf("/admin/patients/%d", jong.ID), "/mijn-inzages", "/admin/log/emergency")
+		paths = append(paths, portaltest.PatientPath(jong, "summary"), portaltest.PatientPath(jong, "access"),
+			portaltest.PatientPath(jong, "letters", letter.PublicID), pdfPath, pdfPath+"?download=1",
+			portaltest.PatientPath(jong, "lab", anyLabResult(t, env, jong).PublicID),
+			portaltest.PatientPath(jong, "reports", anyReport(t, env, jong).PublicID),
+			portaltest.AdminPatientPath(jong), "/mijn-inzages", "/admin/log/emergency")
 		return paths
 	}
 
@@ -258,8 +257,8 @@ func TestResponseHeaders(t *testing.T) {
 				collect(gp.Post(t, "/patients/search", url.Values{"bsn": {jong.BSN}, "birth_date": {jong.BirthDate.Format("2006-01-02")}}))
 				get(t, admin, "/admin")
 				collect(admin.Post(t, "/admin/patients/find", url.Values{"bsn": {jong.BSN}, "birth_date": {jong.BirthDate.Format("2006-01-02")}}))
-				get(t, admin, fmt.Sprintf("/admin/patients/%d", jong.ID))
-				collect(admin.Post(t, fmt.Sprintf("/admin/patients/%d/relationships", jong.ID), url.Values{"kind": {"referrer"},
+				get(t, admin, portaltest.AdminPatientPath(jong))
+				collect(admin.Post(t, portaltest.AdminPatientPath(jong, "relationships"), url.Values{"kind": {"referrer"},
 					"holder_kind": {"provider"}, "holder_code": {"03012345"}, "valid_from": {"2026-01-01"}, "reason": {"verwijzing"}}))
 				noAGB := env.Client(t, devpki.CardGPNoAGB)
 				collect(get(t, noAGB, "/"))
@@ -313,8 +312,8 @@ func TestResponseHeaders(t *testing.T) {
 			defence: "state changes are registered for POST only (routes.go); a GET changes nothing",
 			try: func(t *testing.T) {
 				n := emergencyCount(t, env, schouten)
-				for _, path := range []string{"/logout", fmt.Sprintf("/patients/%d/emergency", schouten.ID), "/login",
-					fmt.Sprintf("/admin/patients/%d/consents/withdraw", jong.ID)} {
+				for _, path := range []string{"/logout", portaltest.PatientPath(schouten, "emergency"), "/login",
+					portaltest.AdminPatientPath(jong, "consents", "withdraw")} {
 					resp := get(t, gp, path)
 					if resp.Status < 400 {
 						t.Errorf("GET %s: %d", path, resp.Status)
@@ -377,7 +376,7 @@ func TestResponseHeaders(t *testing.T) {
 			defence: "no method-override middleware: a GET stays a GET",
 			try: func(t *testing.T) {
 				n := emergencyCount(t, env, schouten)
-				path := fmt.Sprintf("/patients/%d/emergency?_method=POST", schouten.ID)
+				path := portaltest.PatientPath(schouten, "emergency") + "?_method=POST"
 				resp := rawRequest(t, gp, http.MethodGet, path, map[string]string{"X-HTTP-Method-Override": "POST", "X-Method-Override": "POST"})
 				if resp.Status < 400 {
 					t.Errorf("status %d", resp.Status)

@@ -49,11 +49,11 @@ func TestIDOR(t *testing.T) {
 	runAttacks(t, []attack{
 		{
 			name:    "dossier of a patient without a treatment relationship",
-			defence: "access.Policy.Decide refuses without a relationship (openDossier answers with the access page)",
+			defence: "access.Policy.Decide refuses without a relationship (openDossier answers with the closed page, as for an unknown id)",
 			try: func(t *testing.T) {
 				before := lastRecordID(t, env)
 				resp := get(t, gp, dossierPath(schouten, access.Summary))
-				want(t, "summary", resp, http.StatusForbidden)
+				want(t, "summary", resp, http.StatusNotFound)
 				notShown(t, resp, schouten)
 				findRecord(t, env, before, "the refused view", refusedView(gpUZI, schouten, string(access.ReasonNoRelationship)))
 			},
@@ -65,7 +65,7 @@ func TestIDOR(t *testing.T) {
 				for _, cat := range access.Categories {
 					before := lastRecordID(t, env)
 					resp := get(t, gp, dossierPath(schouten, cat))
-					want(t, string(cat), resp, http.StatusForbidden)
+					want(t, string(cat), resp, http.StatusNotFound)
 					notShown(t, resp, schouten)
 					findRecord(t, env, before, "the refused view of "+string(cat), refusedView(gpUZI, schouten, ""))
 				}
@@ -102,7 +102,7 @@ func TestIDOR(t *testing.T) {
 			try: func(t *testing.T) {
 				l := anyLetter(t, env, jong)
 				before := lastRecordID(t, env)
-				resp := get(t, pharmacist, fmt.Sprintf("/patients/%d/letters/%d", jong.ID, l.ID))
+				resp := get(t, pharmacist, portaltest.PatientPath(jong, "letters", l.PublicID))
 				want(t, "letter", resp, http.StatusForbidden)
 				if strings.Contains(resp.Body, l.Title) {
 					t.Error("the refusal shows the letter's title")
@@ -126,7 +126,7 @@ func TestIDOR(t *testing.T) {
 			try: func(t *testing.T) {
 				other := anyLetter(t, env, berg)
 				before := lastRecordID(t, env)
-				resp := get(t, gp, fmt.Sprintf("/patients/%d/letters/%d", jong.ID, other.ID))
+				resp := get(t, gp, portaltest.PatientPath(jong, "letters", other.PublicID))
 				want(t, "letter", resp, http.StatusNotFound)
 				if strings.Contains(resp.Body, other.Title) {
 					t.Error("the answer shows the other patient's letter")
@@ -141,7 +141,7 @@ func TestIDOR(t *testing.T) {
 				own, _ := letterWithPDF(t, env, jong)
 				_, foreign := letterWithPDF(t, env, env.Patient(t, bsnBouzid))
 				before := lastRecordID(t, env)
-				resp := get(t, gp, fmt.Sprintf("/patients/%d/letters/%d/attachments/%d", jong.ID, own.ID, foreign.ID))
+				resp := get(t, gp, portaltest.PatientPath(jong, "letters", own.PublicID, "attachments", foreign.PublicID))
 				want(t, "attachment", resp, http.StatusNotFound)
 				if strings.HasPrefix(resp.Body, "%PDF-") {
 					t.Error("a PDF was sent")
@@ -157,10 +157,10 @@ func TestIDOR(t *testing.T) {
 				report, pdf := reportWithPDF(t, env, verbeek)
 				letter := anyLetter(t, env, verbeek)
 				before := lastRecordID(t, env)
-				resp := get(t, gp, fmt.Sprintf("/patients/%d/letters/%d/attachments/%d", verbeek.ID, letter.ID, pdf.ID))
+				resp := get(t, gp, portaltest.PatientPath(verbeek, "letters", letter.PublicID, "attachments", pdf.PublicID))
 				want(t, "report's PDF under a letter", resp, http.StatusNotFound)
 				findRecord(t, env, before, "the item-not-found attempt", refusedView(gpUZI, verbeek, "item-not-found"))
-				if resp := get(t, gp, fmt.Sprintf("/patients/%d/reports/%d/attachments/%d", verbeek.ID, report.ID, pdf.ID)); resp.Status != http.StatusOK {
+				if resp := get(t, gp, portaltest.PatientPath(verbeek, "reports", report.PublicID, "attachments", pdf.PublicID)); resp.Status != http.StatusOK {
 					t.Fatalf("the PDF under its own report: %d (the attack proves nothing)", resp.Status)
 				}
 				want(t, "attachment", resp, http.StatusNotFound)
@@ -171,7 +171,7 @@ func TestIDOR(t *testing.T) {
 			defence: "store.LabResult takes the patient id of the URL",
 			try: func(t *testing.T) {
 				other := anyLabResult(t, env, berg)
-				resp := get(t, gp, fmt.Sprintf("/patients/%d/lab/%d", jong.ID, other.ID))
+				resp := get(t, gp, portaltest.PatientPath(jong, "lab", other.PublicID))
 				want(t, "lab trend", resp, http.StatusNotFound)
 				if strings.Contains(resp.Body, other.Display) && !strings.Contains(get(t, gp, dossierPath(jong, access.Lab)).Body, other.Display) {
 					t.Error("the answer shows the other patient's test")
@@ -183,7 +183,7 @@ func TestIDOR(t *testing.T) {
 			defence: "store.Report takes the patient id of the URL",
 			try: func(t *testing.T) {
 				other := anyReport(t, env, berg)
-				resp := get(t, gp, fmt.Sprintf("/patients/%d/reports/%d", jong.ID, other.ID))
+				resp := get(t, gp, portaltest.PatientPath(jong, "reports", other.PublicID))
 				want(t, "report", resp, http.StatusNotFound)
 			},
 		},
@@ -217,7 +217,7 @@ func TestIDOR(t *testing.T) {
 			name:    "administration screens opened by a provider",
 			defence: "requireAdministrator: only hospital.administrators, and the attempt is logged",
 			try: func(t *testing.T) {
-				for _, path := range []string{"/admin", fmt.Sprintf("/admin/patients/%d", jong.ID), "/admin/emergencies",
+				for _, path := range []string{"/admin", portaltest.AdminPatientPath(jong), "/admin/emergencies",
 					"/admin/log", "/admin/log/emergency"} {
 					before := lastRecordID(t, env)
 					resp := get(t, gp, path)
@@ -258,7 +258,7 @@ func TestIDOR(t *testing.T) {
 					return len(h)
 				}
 				n := history()
-				resp := gp.Post(t, fmt.Sprintf("/admin/patients/%d/consents/withdraw", jong.ID), url.Values{
+				resp := gp.Post(t, portaltest.AdminPatientPath(jong, "consents", "withdraw"), url.Values{
 					"category": {"apotheken"}, "registered_by": {"patient"}, "channel": {"desk"}, "given_on": {"2026-01-01"}})
 				want(t, "withdraw", resp, http.StatusForbidden)
 				if history() != n {
@@ -276,8 +276,8 @@ func TestIDOR(t *testing.T) {
 					t.Fatalf("relationships of %s: %v", berg.BSN, err)
 				}
 				target := rels[0]
-				get(t, admin, fmt.Sprintf("/admin/patients/%d", jong.ID))
-				resp := admin.Post(t, fmt.Sprintf("/admin/patients/%d/relationships/%d/end", jong.ID, target.ID), url.Values{"end_reason": {"weg ermee"}})
+				get(t, admin, portaltest.AdminPatientPath(jong))
+				resp := admin.Post(t, portaltest.AdminPatientPath(jong, "relationships", fmt.Sprint(target.ID), "end"), url.Values{"end_reason": {"weg ermee"}})
 				if resp.Status < 400 {
 					t.Fatalf("status %d", resp.Status)
 				}
@@ -312,7 +312,7 @@ func TestIDOR(t *testing.T) {
 				wit := env.Patient(t, bsnDeWit)
 				get(t, gp, "/patients/search")
 				before := lastRecordID(t, env)
-				resp := gp.Post(t, fmt.Sprintf("/patients/%d/emergency", wit.ID), url.Values{"bsn": {wit.BSN},
+				resp := gp.Post(t, portaltest.PatientPath(wit, "emergency"), url.Values{"bsn": {wit.BSN},
 					"birth_date": {wit.BirthDate.Format("2006-01-02")}, "category": {"unable-to-communicate"}, "reason": {"acute situatie, patiënt bewusteloos binnengebracht"}})
 				want(t, "emergency", resp, http.StatusForbidden)
 				rels, err := env.Store.Relationships(ctx, wit.ID)

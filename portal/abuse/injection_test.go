@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	stdhtml "html"
 	"net/http"
 	"net/url"
@@ -244,7 +243,7 @@ func TestInjection(t *testing.T) {
 		}
 	}
 	escapedName := stdhtml.EscapeString("<script>")
-	letterOf := func(t *testing.T, kind string) int64 {
+	letterOf := func(t *testing.T, kind string) string {
 		t.Helper()
 		letters, err := env.Store.Letters(ctx, mallory.ID)
 		if err != nil {
@@ -253,12 +252,12 @@ func TestInjection(t *testing.T) {
 		for _, l := range letters {
 			for _, a := range l.Attachments {
 				if a.ContentType == kind {
-					return l.ID
+					return l.PublicID
 				}
 			}
 		}
 		t.Fatalf("no %s letter imported", kind)
-		return 0
+		return ""
 	}
 	searchForm := func(bsn, birth string) url.Values { return url.Values{"bsn": {bsn}, "birth_date": {birth}} }
 
@@ -304,7 +303,7 @@ func TestInjection(t *testing.T) {
 			name:    "classic XSS payloads in an imported HTML letter",
 			defence: "portal/document: bluemonday allow-list, then re-parsed (no script, handler, javascript:/data: URL, frame, form, style, svg, base)",
 			try: func(t *testing.T) {
-				resp := get(t, gp, fmt.Sprintf("/patients/%d/letters/%d", mallory.ID, letterOf(t, "text/html")))
+				resp := get(t, gp, portaltest.PatientPath(mallory, "letters", letterOf(t, "text/html")))
 				want(t, "HTML letter", resp, http.StatusOK)
 				inert(t, "HTML letter", resp)
 				if !strings.Contains(resp.Body, "Beste collega") {
@@ -316,7 +315,7 @@ func TestInjection(t *testing.T) {
 			name:    "markup in an imported plain-text letter",
 			defence: "document.Text escapes plain text (line breaks kept)",
 			try: func(t *testing.T) {
-				resp := get(t, gp, fmt.Sprintf("/patients/%d/letters/%d", mallory.ID, letterOf(t, "text/plain")))
+				resp := get(t, gp, portaltest.PatientPath(mallory, "letters", letterOf(t, "text/plain")))
 				want(t, "text letter", resp, http.StatusOK)
 				inert(t, "text letter", resp)
 				if !strings.Contains(resp.Body, "platte tekst") {
@@ -332,7 +331,7 @@ func TestInjection(t *testing.T) {
 				if err != nil || len(reports) == 0 {
 					t.Fatalf("reports: %v", err)
 				}
-				resp := get(t, gp, fmt.Sprintf("/patients/%d/reports/%d", mallory.ID, reports[0].ID))
+				resp := get(t, gp, portaltest.PatientPath(mallory, "reports", reports[0].PublicID))
 				want(t, "report", resp, http.StatusOK)
 				inert(t, "report", resp)
 			},
@@ -341,7 +340,7 @@ func TestInjection(t *testing.T) {
 			name:    "script in an imported name on the administration's patient page",
 			defence: "html/template escapes the administration's pages too",
 			try: func(t *testing.T) {
-				resp := get(t, admin, fmt.Sprintf("/admin/patients/%d", mallory.ID))
+				resp := get(t, admin, portaltest.AdminPatientPath(mallory))
 				want(t, "admin patient", resp, http.StatusOK)
 				inert(t, "admin patient", resp)
 			},
@@ -419,8 +418,8 @@ func TestInjection(t *testing.T) {
 			try: func(t *testing.T) {
 				name := `Praktijk'); DROP TABLE patients; --`
 				reason := `x' OR '1'='1"; DELETE FROM consents; --`
-				get(t, admin, fmt.Sprintf("/admin/patients/%d", mallory.ID))
-				resp := admin.Post(t, fmt.Sprintf("/admin/patients/%d/relationships", mallory.ID), url.Values{
+				get(t, admin, portaltest.AdminPatientPath(mallory))
+				resp := admin.Post(t, portaltest.AdminPatientPath(mallory, "relationships"), url.Values{
 					"kind": {"referrer"}, "holder_kind": {"organisation"}, "holder_code": {"90000102"}, "holder_name": {name},
 					"valid_from": {time.Now().Format("2006-01-02")}, "reason": {reason}})
 				want(t, "add relationship", resp, http.StatusSeeOther)
@@ -435,7 +434,7 @@ func TestInjection(t *testing.T) {
 				if !found {
 					t.Error("the text was not stored literally")
 				}
-				page := get(t, admin, fmt.Sprintf("/admin/patients/%d", mallory.ID))
+				page := get(t, admin, portaltest.AdminPatientPath(mallory))
 				if !strings.Contains(page.Body, stdhtml.EscapeString(name)) {
 					t.Error("the stored text is not shown literally")
 				}
@@ -454,13 +453,13 @@ func TestInjection(t *testing.T) {
 					return h
 				}
 				n := len(history())
-				get(t, admin, fmt.Sprintf("/admin/patients/%d", mallory.ID))
-				bad := admin.Post(t, fmt.Sprintf("/admin/patients/%d/consents", mallory.ID), url.Values{"category": {"huisartsen' OR '1'='1"},
+				get(t, admin, portaltest.AdminPatientPath(mallory))
+				bad := admin.Post(t, portaltest.AdminPatientPath(mallory, "consents"), url.Values{"category": {"huisartsen' OR '1'='1"},
 					"status": {"granted"}, "registered_by": {"patient"}, "channel": {"desk"}, "given_on": {time.Now().Format("2006-01-02")}})
 				want(t, "bad category", bad, http.StatusUnprocessableEntity)
 				note := `'); UPDATE consents SET status='granted'; --`
-				get(t, admin, fmt.Sprintf("/admin/patients/%d", mallory.ID))
-				ok := admin.Post(t, fmt.Sprintf("/admin/patients/%d/consents", mallory.ID), url.Values{"category": {"apotheken"},
+				get(t, admin, portaltest.AdminPatientPath(mallory))
+				ok := admin.Post(t, portaltest.AdminPatientPath(mallory, "consents"), url.Values{"category": {"apotheken"},
 					"status": {"refused"}, "registered_by": {"patient"}, "channel": {"desk"}, "given_on": {time.Now().Format("2006-01-02")}, "note": {note}})
 				want(t, "note", ok, http.StatusSeeOther)
 				h := history()
@@ -506,12 +505,13 @@ func TestInjection(t *testing.T) {
 		},
 		{
 			name:    "SQL and garbage in path parameters",
-			defence: "pathID: a positive 64-bit number or not found; store reads take the patient id",
+			defence: "pathPublicID: 32 lowercase hexadecimal characters or not found; store reads take the patient id",
 			try: func(t *testing.T) {
 				for _, path := range []string{"/patients/1%20OR%201=1", "/patients/1;DROP%20TABLE%20patients", "/patients/-1",
 					"/patients/0", "/patients/99999999999999999999999", "/patients/0x1F", "/patients/1e3",
-					fmt.Sprintf("/patients/%d/letters/1%%27%%20OR%%20%%271%%27=%%271", mallory.ID),
-					fmt.Sprintf("/patients/%d/lab/..%%2f..%%2fetc", mallory.ID)} {
+					"/patients/" + mallory.PublicID + "%27%20OR%20%271%27=%271", "/patients/" + strings.ToUpper(mallory.PublicID),
+					"/patients/%27%20OR%20public_id%20LIKE%20%27%25", portaltest.PatientPath(mallory) + "/letters/1%27%20OR%20%271%27=%271",
+					portaltest.PatientPath(mallory, "lab", "..%2f..%2fetc")} {
 					resp := get(t, gp, path)
 					want(t, path, resp, http.StatusNotFound)
 				}

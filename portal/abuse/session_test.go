@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -124,8 +123,8 @@ func TestSessions(t *testing.T) {
 				path := ""
 				honest, self := env.Client(t, devpki.CardGPOther), loggedIn(t, devpki.CardGP)
 				for _, r := range rels {
-					p := "/patients/" + strconv.FormatInt(r.Patient.ID, 10)
-					if r.Relationship.HolderAGB != nil && get(t, honest, p).Status == http.StatusForbidden && get(t, self, p).Status == http.StatusOK {
+					p := portaltest.PatientPath(r.Patient)
+					if r.Relationship.HolderAGB != nil && get(t, honest, p).Status == http.StatusNotFound && get(t, self, p).Status == http.StatusOK {
 						path = p
 						break
 					}
@@ -138,7 +137,7 @@ func TestSessions(t *testing.T) {
 				withSession(attacker, forged(t, auth.Session{UZI: other.Spec.UZINumber,
 					Fingerprint: auth.Fingerprint(other.Authentication.Certificate), AGB: card(devpki.CardGP).Spec.AGB}))
 				resp := get(t, attacker, path)
-				want(t, "patient of the other provider", resp, http.StatusForbidden)
+				want(t, "patient of the other provider", resp, http.StatusNotFound)
 			},
 		},
 		{

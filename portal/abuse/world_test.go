@@ -2,7 +2,6 @@ package abuse
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"zorgverlenersportaal/portal/access"
@@ -79,9 +78,9 @@ func anyReport(t *testing.T, env *portaltest.Env, p access.Patient) dossier.Repo
 // dossierPath is the address of a category of a patient's dossier.
 func dossierPath(p access.Patient, c access.Category) string {
 	if c == access.Summary {
-		return fmt.Sprintf("/patients/%d", p.ID)
+		return portaltest.PatientPath(p)
 	}
-	return fmt.Sprintf("/patients/%d/%s", p.ID, c)
+	return portaltest.PatientPath(p, string(c))
 }
 
 // reportWithPDF returns a report of the patient that has a PDF attachment, and the attachment.

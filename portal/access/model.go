@@ -34,6 +34,9 @@ type Patient struct {
 	PartnerPrefix string `db:"partner_prefix"`
 	NameOrder     string `db:"name_order"`
 	CallingName   string `db:"calling_name"`
+	// PublicID is the id that addresses carry (portal/publicid): random, so that an address does not let
+	// anyone count through the hospital's patients. ID stays internal and in the access log.
+	PublicID string `db:"public_id"`
 }
 
 // AgeOn gives the patient's age in whole years on a day; the consent rules for minors turn on it. The day

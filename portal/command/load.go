@@ -345,8 +345,8 @@ func (l *loadTest) ensureData(ctx context.Context, patients, logRecords int) err
 
 // choosePatients draws up to n patients at random from the whole data set and keeps those the card may
 // open (the access rules decide, as the portal will), so that the clients view real dossiers spread over
-// the whole database rather than a warm corner of it.
-func (l *loadTest) choosePatients(ctx context.Context, n int) (ids []int64, total int, logRecords int64, err error) {
+// the whole database rather than a warm corner of it. It returns their public ids, which the addresses carry.
+func (l *loadTest) choosePatients(ctx context.Context, n int) (ids []string, total int, logRecords int64, err error) {
 	st, err := store.Open(ctx, l.cfg.Path(l.cfg.Database))
 	if err != nil {
 		return nil, 0, 0, err
@@ -385,7 +385,7 @@ func (l *loadTest) choosePatients(ctx context.Context, n int) (ids []int64, tota
 			return nil, 0, 0, err
 		}
 		if pol.Decide(who, facts, l.category, now).Allowed {
-			ids = append(ids, id)
+			ids = append(ids, facts.Patient.PublicID)
 		}
 	}
 	if len(ids) == 0 {

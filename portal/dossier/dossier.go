@@ -217,6 +217,8 @@ type LabResult struct {
 	EffectiveAt    time.Time `db:"effective_at"`
 	ReportFHIRID   *string   `db:"report_fhir_id"`
 	FHIRID         *string   `db:"fhir_id"`
+	// PublicID is the id its address carries (portal/publicid); ID stays internal and in the access log.
+	PublicID string `db:"public_id"`
 }
 
 // Flag is the direction of a lab value against its reference range; the screens show it as an arrow and a
@@ -299,18 +301,20 @@ const (
 // Report is a radiology, pathology or function-test report (or a laboratory panel), its content in
 // attachments.
 type Report struct {
-	ID          int64            `db:"id"`
-	PatientID   int64            `db:"patient_id"`
-	Kind        ReportKind       `db:"kind"`
-	CodeSystem  string           `db:"code_system"`
-	Code        string           `db:"code"`
-	Title       string           `db:"title"`
-	Status      string           `db:"status"`
-	Author      string           `db:"author"`
-	Conclusion  string           `db:"conclusion"`
-	EffectiveAt *time.Time       `db:"effective_at"`
-	IssuedAt    *time.Time       `db:"issued_at"`
-	FHIRID      *string          `db:"fhir_id"`
+	ID          int64      `db:"id"`
+	PatientID   int64      `db:"patient_id"`
+	Kind        ReportKind `db:"kind"`
+	CodeSystem  string     `db:"code_system"`
+	Code        string     `db:"code"`
+	Title       string     `db:"title"`
+	Status      string     `db:"status"`
+	Author      string     `db:"author"`
+	Conclusion  string     `db:"conclusion"`
+	EffectiveAt *time.Time `db:"effective_at"`
+	IssuedAt    *time.Time `db:"issued_at"`
+	FHIRID      *string    `db:"fhir_id"`
+	// PublicID is the id its address carries (portal/publicid); ID stays internal and in the access log.
+	PublicID    string           `db:"public_id"`
 	Attachments []AttachmentInfo `db:"-"`
 }
 
@@ -327,17 +331,19 @@ const (
 
 // Letter is a discharge letter, specialist letter or other correspondence, its content in attachments.
 type Letter struct {
-	ID               int64            `db:"id"`
-	PatientID        int64            `db:"patient_id"`
-	Kind             LetterKind       `db:"kind"`
-	TypeCode         string           `db:"type_code"`
-	Title            string           `db:"title"`
-	Status           string           `db:"status"`
-	Author           string           `db:"author"`
-	AuthorSpecialism string           `db:"author_specialism"`
-	WrittenAt        time.Time        `db:"written_at"`
-	FHIRID           *string          `db:"fhir_id"`
-	Attachments      []AttachmentInfo `db:"-"`
+	ID               int64      `db:"id"`
+	PatientID        int64      `db:"patient_id"`
+	Kind             LetterKind `db:"kind"`
+	TypeCode         string     `db:"type_code"`
+	Title            string     `db:"title"`
+	Status           string     `db:"status"`
+	Author           string     `db:"author"`
+	AuthorSpecialism string     `db:"author_specialism"`
+	WrittenAt        time.Time  `db:"written_at"`
+	FHIRID           *string    `db:"fhir_id"`
+	// PublicID is the id its address carries (portal/publicid); ID stays internal and in the access log.
+	PublicID    string           `db:"public_id"`
+	Attachments []AttachmentInfo `db:"-"`
 }
 
 // Content types the portal stores and shows; HTML is kept as received and sanitised when displayed.
@@ -357,6 +363,8 @@ type AttachmentInfo struct {
 	Title       string `db:"title"`
 	Size        int64  `db:"size"`
 	SHA256      string `db:"sha256"`
+	// PublicID is the id its address carries (portal/publicid); ID stays internal and in the access log.
+	PublicID string `db:"public_id"`
 }
 
 // Attachment is the content of a report or letter: a PDF, plain text or HTML.

@@ -470,7 +470,7 @@ func TestDocumentsAndAttachments(t *testing.T) {
 	if kinds["d2"].Kind != dossier.LetterSpecialist || kinds["d2"].Attachments[0].ContentType != "text/html" {
 		t.Errorf("specialist letter with HTML: %+v", kinds["d2"])
 	}
-	whole, err := env.st.Letter(ctx, p.ID, d1.ID)
+	whole, err := env.st.Letter(ctx, p.ID, d1.PublicID)
 	if err != nil || whole.Attachments[0].ContentType != "application/pdf" || whole.Attachments[1].ContentType != "text/plain" {
 		t.Fatalf("letter with attachments: %+v %v", whole, err)
 	}

@@ -273,11 +273,11 @@ func (w *worker) visit(ctx context.Context, path string) (int, int64, error) {
 	return resp.StatusCode, n, nil
 }
 
-// ExpandPaths fills a path template's {id} with each id: /patients/{id}/lab.
-func ExpandPaths(template string, ids []int64) []string {
+// ExpandPaths fills a path template's {id} with each patient's public id: /patients/{id}/lab.
+func ExpandPaths(template string, ids []string) []string {
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
-		out = append(out, strings.ReplaceAll(template, "{id}", fmt.Sprint(id)))
+		out = append(out, strings.ReplaceAll(template, "{id}", id))
 	}
 	return out
 }

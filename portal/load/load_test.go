@@ -128,7 +128,7 @@ func TestPercentileAndPaths(t *testing.T) {
 	if load.Percentile(nil, 0.5) != 0 {
 		t.Error("percentile of nothing")
 	}
-	if got := load.ExpandPaths("/patients/{id}/lab", []int64{3, 42}); len(got) != 2 || got[1] != "/patients/42/lab" {
+	if got := load.ExpandPaths("/patients/{id}/lab", []string{"3f", "42"}); len(got) != 2 || got[1] != "/patients/42/lab" {
 		t.Errorf("ExpandPaths = %v", got)
 	}
 }

@@ -84,12 +84,21 @@ func BenchmarkDossierQueries(b *testing.B) {
 	ctx := context.Background()
 	gp, _ := devpki.CardByName(devpki.CardGP)
 	now := time.Now()
+	all, err := st.AllPatients(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	publicIDs := make(map[int64]string, len(all))
+	for _, p := range all {
+		publicIDs[p.ID] = p.PublicID
+	}
 	queries := []struct {
 		name string
 		run  func(id int64) error
 	}{
 		{"Patient", func(id int64) error { _, err := st.Patient(ctx, id); return err }},
 		{"PatientFacts", func(id int64) error { _, err := st.PatientFacts(ctx, id); return err }},
+		{"PatientFactsByPublicID", func(id int64) error { _, err := st.PatientFactsByPublicID(ctx, publicIDs[id]); return err }},
 		{"LabResults", func(id int64) error { _, err := st.LabResults(ctx, id); return err }},
 		{"LabTests", func(id int64) error { _, err := st.LabTests(ctx, id); return err }},
 		{"LabSeries", func(id int64) error { _, err := st.LabSeries(ctx, id, "http://loinc.org", "718-7"); return err }},

@@ -111,7 +111,7 @@ func (s *Store) Medications(ctx context.Context, patientID int64) ([]dossier.Med
 }
 
 const labColumns = `id, patient_id, code_system, code, display, value_num, value_text, comparator, unit, ref_low, ref_high,
-	ref_text, interpretation, status, effective_at, report_fhir_id, fhir_id`
+	ref_text, interpretation, status, effective_at, report_fhir_id, fhir_id, public_id`
 
 // LabResults lists all a patient's lab results, newest first (at the same moment by test name, then the
 // newest id). The rows come in the order of the patient's lab index and are sorted here: an ORDER BY made
@@ -191,7 +191,7 @@ func (s *Store) VitalSigns(ctx context.Context, patientID int64) ([]dossier.Vita
 	return out, nil
 }
 
-const reportColumns = `id, patient_id, kind, code_system, code, title, status, author, conclusion, effective_at, issued_at, fhir_id`
+const reportColumns = `id, patient_id, kind, code_system, code, title, status, author, conclusion, effective_at, issued_at, fhir_id, public_id`
 
 // Reports lists a patient's reports with their attachments (without content), newest first. Kinds filters
 // them (none: every kind); the reports tab passes the non-laboratory kinds, as laboratory panels show as
@@ -220,7 +220,7 @@ func (s *Store) Reports(ctx context.Context, patientID int64, kinds ...dossier.R
 		out = kept
 	}
 	infos, err := s.attachmentInfos(ctx, `
-		SELECT a.id, a.report_id, a.letter_id, a.position, a.content_type, a.title, length(a.data) AS size, a.sha256
+		SELECT a.id, a.public_id, a.report_id, a.letter_id, a.position, a.content_type, a.title, length(a.data) AS size, a.sha256
 		FROM attachments a JOIN reports r ON r.id = a.report_id
 		WHERE r.patient_id = ?
 		ORDER BY a.report_id, a.position`, patientID)
@@ -245,25 +245,25 @@ func reportShowsSomething(r dossier.Report) bool {
 	return r.Kind == dossier.ReportLaboratory || r.Conclusion != "" || len(r.Attachments) > 0
 }
 
-// Report returns one report of a patient with its attachments (without content); ErrNotFound when the
-// report does not exist or belongs to another patient.
-func (s *Store) Report(ctx context.Context, patientID, reportID int64) (dossier.Report, error) {
+// Report returns one report of a patient, by the public id its address carries, with its attachments
+// (without content); ErrNotFound when the report does not exist or belongs to another patient.
+func (s *Store) Report(ctx context.Context, patientID int64, publicID string) (dossier.Report, error) {
 	var r dossier.Report
-	err := s.read.GetContext(ctx, &r, `SELECT `+reportColumns+` FROM reports WHERE id = ? AND patient_id = ?`, reportID, patientID)
+	err := s.read.GetContext(ctx, &r, `SELECT `+reportColumns+` FROM reports WHERE patient_id = ? AND public_id = ?`, patientID, publicID)
 	if err != nil {
-		return dossier.Report{}, fmt.Errorf("store: report %d of patient %d: %w", reportID, patientID, translate(err))
+		return dossier.Report{}, fmt.Errorf("store: report %q of patient %d: %w", publicID, patientID, translate(err))
 	}
 	infos, err := s.attachmentInfos(ctx, `
-		SELECT id, report_id, letter_id, position, content_type, title, length(data) AS size, sha256
-		FROM attachments WHERE report_id = ? ORDER BY position`, reportID)
+		SELECT id, public_id, report_id, letter_id, position, content_type, title, length(data) AS size, sha256
+		FROM attachments WHERE report_id = ? ORDER BY position`, r.ID)
 	if err != nil {
 		return dossier.Report{}, err
 	}
-	r.Attachments = infos[reportID]
+	r.Attachments = infos[r.ID]
 	return r, nil
 }
 
-const letterColumns = `id, patient_id, kind, type_code, title, status, author, author_specialism, written_at, fhir_id`
+const letterColumns = `id, patient_id, kind, type_code, title, status, author, author_specialism, written_at, fhir_id, public_id`
 
 // Letters lists a patient's letters with their attachments (without content), newest first.
 func (s *Store) Letters(ctx context.Context, patientID int64) ([]dossier.Letter, error) {
@@ -277,7 +277,7 @@ func (s *Store) Letters(ctx context.Context, patientID int64) ([]dossier.Letter,
 		return nil, fmt.Errorf("store: letters of patient %d: %w", patientID, err)
 	}
 	infos, err := s.attachmentInfos(ctx, `
-		SELECT a.id, a.report_id, a.letter_id, a.position, a.content_type, a.title, length(a.data) AS size, a.sha256
+		SELECT a.id, a.public_id, a.report_id, a.letter_id, a.position, a.content_type, a.title, length(a.data) AS size, a.sha256
 		FROM attachments a JOIN letters l ON l.id = a.letter_id
 		WHERE l.patient_id = ?
 		ORDER BY a.letter_id, a.position`, patientID)
@@ -290,21 +290,21 @@ func (s *Store) Letters(ctx context.Context, patientID int64) ([]dossier.Letter,
 	return out, nil
 }
 
-// Letter returns one letter of a patient with its attachments (without content); ErrNotFound when the
-// letter does not exist or belongs to another patient.
-func (s *Store) Letter(ctx context.Context, patientID, letterID int64) (dossier.Letter, error) {
+// Letter returns one letter of a patient, by the public id its address carries, with its attachments
+// (without content); ErrNotFound when the letter does not exist or belongs to another patient.
+func (s *Store) Letter(ctx context.Context, patientID int64, publicID string) (dossier.Letter, error) {
 	var l dossier.Letter
-	err := s.read.GetContext(ctx, &l, `SELECT `+letterColumns+` FROM letters WHERE id = ? AND patient_id = ?`, letterID, patientID)
+	err := s.read.GetContext(ctx, &l, `SELECT `+letterColumns+` FROM letters WHERE patient_id = ? AND public_id = ?`, patientID, publicID)
 	if err != nil {
-		return dossier.Letter{}, fmt.Errorf("store: letter %d of patient %d: %w", letterID, patientID, translate(err))
+		return dossier.Letter{}, fmt.Errorf("store: letter %q of patient %d: %w", publicID, patientID, translate(err))
 	}
 	infos, err := s.attachmentInfos(ctx, `
-		SELECT id, report_id, letter_id, position, content_type, title, length(data) AS size, sha256
-		FROM attachments WHERE letter_id = ? ORDER BY position`, letterID)
+		SELECT id, public_id, report_id, letter_id, position, content_type, title, length(data) AS size, sha256
+		FROM attachments WHERE letter_id = ? ORDER BY position`, l.ID)
 	if err != nil {
 		return dossier.Letter{}, err
 	}
-	l.Attachments = infos[letterID]
+	l.Attachments = infos[l.ID]
 	return l, nil
 }
 
@@ -333,13 +333,29 @@ func (s *Store) attachmentInfos(ctx context.Context, query string, args ...any) 
 func (s *Store) Attachment(ctx context.Context, patientID, attachmentID int64) (dossier.Attachment, error) {
 	var a dossier.Attachment
 	err := s.read.GetContext(ctx, &a, `
-		SELECT a.id, a.report_id, a.letter_id, a.position, a.content_type, a.title, length(a.data) AS size, a.sha256, a.data
+		SELECT a.id, a.public_id, a.report_id, a.letter_id, a.position, a.content_type, a.title, length(a.data) AS size, a.sha256, a.data
 		FROM attachments a
 		LEFT JOIN reports r ON r.id = a.report_id
 		LEFT JOIN letters l ON l.id = a.letter_id
 		WHERE a.id = ? AND coalesce(r.patient_id, l.patient_id) = ?`, attachmentID, patientID)
 	if err != nil {
 		return dossier.Attachment{}, fmt.Errorf("store: attachment %d of patient %d: %w", attachmentID, patientID, translate(err))
+	}
+	return a, nil
+}
+
+// AttachmentByPublicID is Attachment for the public id that a PDF's address carries; ErrNotFound when it
+// does not exist or belongs to another patient's document.
+func (s *Store) AttachmentByPublicID(ctx context.Context, patientID int64, publicID string) (dossier.Attachment, error) {
+	var a dossier.Attachment
+	err := s.read.GetContext(ctx, &a, `
+		SELECT a.id, a.public_id, a.report_id, a.letter_id, a.position, a.content_type, a.title, length(a.data) AS size, a.sha256, a.data
+		FROM attachments a
+		LEFT JOIN reports r ON r.id = a.report_id
+		LEFT JOIN letters l ON l.id = a.letter_id
+		WHERE a.public_id = ? AND coalesce(r.patient_id, l.patient_id) = ?`, publicID, patientID)
+	if err != nil {
+		return dossier.Attachment{}, fmt.Errorf("store: attachment %q of patient %d: %w", publicID, patientID, translate(err))
 	}
 	return a, nil
 }

@@ -136,11 +136,11 @@ func TestDossierLists(t *testing.T) {
 	if len(notLab) != 1 || notLab[0].Kind != dossier.ReportECG || len(notLab[0].Attachments) != 1 || notLab[0].Attachments[0].Size != int64(len("sinusritme")) {
 		t.Errorf("reports filtered by kind with attachments: %+v", notLab)
 	}
-	rep, err := s.Report(ctx, p1.ID, notLab[0].ID)
+	rep, err := s.Report(ctx, p1.ID, notLab[0].PublicID)
 	if err != nil || len(rep.Attachments) != 1 {
 		t.Errorf("report: %+v %v", rep, err)
 	}
-	if _, err := s.Report(ctx, p2.ID, notLab[0].ID); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Report(ctx, p2.ID, notLab[0].PublicID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("another patient's report: %v", err)
 	}
 
@@ -148,11 +148,11 @@ func TestDossierLists(t *testing.T) {
 	if len(letters) != 1 || len(letters[0].Attachments) != 2 || letters[0].Attachments[0].ContentType != "application/pdf" || letters[0].Attachments[1].Position != 1 {
 		t.Fatalf("letters: %+v", letters)
 	}
-	letter, err := s.Letter(ctx, p1.ID, letters[0].ID)
+	letter, err := s.Letter(ctx, p1.ID, letters[0].PublicID)
 	if err != nil || len(letter.Attachments) != 2 {
 		t.Errorf("letter: %+v %v", letter, err)
 	}
-	if _, err := s.Letter(ctx, p2.ID, letters[0].ID); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Letter(ctx, p2.ID, letters[0].PublicID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("another patient's letter: %v", err)
 	}
 	a, err := s.Attachment(ctx, p1.ID, letters[0].Attachments[1].ID)
@@ -268,7 +268,7 @@ func TestUpsertsKeepRowIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, _ := s.Letter(ctx, p.ID, before.ID)
+	after, _ := s.Letter(ctx, p.ID, before.PublicID)
 	if after.Title != "Ontslagbrief v2" || len(after.Attachments) != 1 || after.Attachments[0].ID != before.Attachments[0].ID {
 		t.Errorf("letter after update: %+v", after)
 	}

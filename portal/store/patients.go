@@ -12,14 +12,24 @@ import (
 
 const patientColumns = `id, bsn, bsn_synthetic, patient_number, family_name, family_prefix, given_names, initials,
 	birth_date, sex, deceased, deceased_at, fhir_id, created_at, updated_at,
-	partner_name, partner_prefix, name_order, calling_name`
+	partner_name, partner_prefix, name_order, calling_name, public_id`
 
-// Patient returns one patient by internal id (the opaque id the screens put in URLs).
+// Patient returns one patient by internal id (internal only: addresses carry the public id).
 func (s *Store) Patient(ctx context.Context, id int64) (access.Patient, error) {
 	var p access.Patient
 	err := s.read.GetContext(ctx, &p, `SELECT `+patientColumns+` FROM patients WHERE id = ?`, id)
 	if err != nil {
 		return access.Patient{}, fmt.Errorf("store: patient %d: %w", id, translate(err))
+	}
+	return p, nil
+}
+
+// PatientByPublicID returns the patient whose public id an address carries (portal/publicid).
+func (s *Store) PatientByPublicID(ctx context.Context, publicID string) (access.Patient, error) {
+	var p access.Patient
+	err := s.read.GetContext(ctx, &p, `SELECT `+patientColumns+` FROM patients WHERE public_id = ?`, publicID)
+	if err != nil {
+		return access.Patient{}, fmt.Errorf("store: patient by public id: %w", translate(err))
 	}
 	return p, nil
 }
@@ -88,6 +98,21 @@ func (s *Store) PatientFacts(ctx context.Context, patientID int64) (access.Patie
 	}
 	defer tx.Rollback()
 	return s.cachedPatientFacts(ctx, tx, patientID)
+}
+
+// PatientFactsByPublicID is PatientFacts for the public id that an address carries (portal/publicid); an
+// id that belongs to no patient is ErrNotFound, like an unknown internal id.
+func (s *Store) PatientFactsByPublicID(ctx context.Context, publicID string) (access.PatientFacts, error) {
+	tx, err := s.read.BeginTxx(ctx, nil)
+	if err != nil {
+		return access.PatientFacts{}, fmt.Errorf("store: patient facts: %w", err)
+	}
+	defer tx.Rollback()
+	var id int64
+	if err := tx.GetContext(ctx, &id, `SELECT id FROM patients WHERE public_id = ?`, publicID); err != nil {
+		return access.PatientFacts{}, fmt.Errorf("store: patient by public id: %w", translate(err))
+	}
+	return patientFacts(ctx, tx, id)
 }
 
 // patientFacts reads the facts inside a transaction; the write methods use it to check a change against

@@ -52,6 +52,10 @@ func TestHotQueriesStayPerPatient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	labResults, err := st.LabResults(ctx, id)
+	if err != nil || len(labResults) == 0 {
+		t.Fatalf("patient %d has no lab results: %v", id, err)
+	}
 	letters, err := st.Letters(ctx, 702)
 	if err != nil || len(letters) == 0 || len(letters[0].Attachments) == 0 {
 		t.Fatalf("patient 702 has no letter with an attachment: %v", err)
@@ -74,6 +78,13 @@ func TestHotQueriesStayPerPatient(t *testing.T) {
 	}{
 		{"patient by id", func() error { _, err := st.Patient(ctx, id); return err }, false},
 		{"patient facts", func() error { _, err := st.PatientFacts(ctx, id); return err }, true},
+		{"patient facts by public id", func() error { _, err := st.PatientFactsByPublicID(ctx, patient.PublicID); return err }, true},
+		{"patient by public id", func() error { _, err := st.PatientByPublicID(ctx, patient.PublicID); return err }, false},
+		{"lab result by public id", func() error { _, err := st.LabResult(ctx, id, labResults[0].PublicID); return err }, false},
+		{"attachment by public id", func() error {
+			_, err := st.AttachmentByPublicID(ctx, 702, letters[0].Attachments[0].PublicID)
+			return err
+		}, false},
 		{"search by BSN and birth date", func() error {
 			_, err := st.PatientByBSNAndBirthDate(ctx, patient.BSN, patient.BirthDate)
 			return err
@@ -95,7 +106,7 @@ func TestHotQueriesStayPerPatient(t *testing.T) {
 		{"lab results", func() error { _, err := st.LabResults(ctx, id); return err }, true},
 		{"lab tests", func() error { _, err := st.LabTests(ctx, id); return err }, false},
 		{"letters", func() error { _, err := st.Letters(ctx, 702); return err }, false},
-		{"letter", func() error { _, err := st.Letter(ctx, 702, letters[0].ID); return err }, false},
+		{"letter", func() error { _, err := st.Letter(ctx, 702, letters[0].PublicID); return err }, false},
 		{"attachment", func() error { _, err := st.Attachment(ctx, 702, letters[0].Attachments[0].ID); return err }, false},
 		{"medications", func() error { _, err := st.Medications(ctx, id); return err }, false},
 		{"encounters", func() error { _, err := st.Encounters(ctx, id); return err }, false},

@@ -14,13 +14,14 @@ import (
 // id (the address of a test's trend page) and the admissions of a list of patients (the start page's
 // filters "admitted" and "recently discharged"). Like every dossier read they take the patient id.
 
-// LabResult returns one lab result of a patient; ErrNotFound when it does not exist or belongs to another
-// patient, so that an id copied from another patient's page opens nothing.
-func (s *Store) LabResult(ctx context.Context, patientID, resultID int64) (dossier.LabResult, error) {
+// LabResult returns one lab result of a patient by the public id its address carries; ErrNotFound when
+// it does not exist or belongs to another patient, so that an id copied from another patient's page
+// opens nothing.
+func (s *Store) LabResult(ctx context.Context, patientID int64, publicID string) (dossier.LabResult, error) {
 	var r dossier.LabResult
-	err := s.read.GetContext(ctx, &r, `SELECT `+labColumns+` FROM lab_results WHERE id = ? AND patient_id = ?`, resultID, patientID)
+	err := s.read.GetContext(ctx, &r, `SELECT `+labColumns+` FROM lab_results WHERE patient_id = ? AND public_id = ?`, patientID, publicID)
 	if err != nil {
-		return dossier.LabResult{}, fmt.Errorf("store: lab result %d of patient %d: %w", resultID, patientID, translate(err))
+		return dossier.LabResult{}, fmt.Errorf("store: lab result %q of patient %d: %w", publicID, patientID, translate(err))
 	}
 	return r, nil
 }
