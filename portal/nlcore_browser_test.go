@@ -3,12 +3,12 @@
 package portal_test
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"zorgverlenersportaal/portal/devpki"
+	"zorgverlenersportaal/portal/portaltest"
 	"zorgverlenersportaal/portal/portaltest/browser"
 )
 
@@ -23,7 +23,7 @@ func TestBrowserNLCorePatient(t *testing.T) {
 	p, other := env.Patient(t, bsnZibPatient), env.Patient(t, bsnZibDirective)
 	b := browser.Open(t, env, devpki.CardGP)
 
-	if status := b.Visit(fmt.Sprintf("/patients/%d", p.ID)); status != http.StatusOK {
+	if status := b.Visit(portaltest.PatientPath(p)); status != http.StatusOK {
 		t.Fatalf("summary: %d", status)
 	}
 	// The stylesheet writes the emphasised family name in capitals, as Dutch hospital banners do.
@@ -49,7 +49,7 @@ func TestBrowserNLCorePatient(t *testing.T) {
 	b.Screenshot("nlcore-summary")
 	b.Axe(t)
 
-	if status := b.Follow(fmt.Sprintf(`a[href="/patients/%d/vitals/blood-pressure"]`, p.ID)); status != http.StatusOK {
+	if status := b.Follow(`a[href="` + portaltest.PatientPath(p, "vitals", "blood-pressure") + `"]`); status != http.StatusOK {
 		t.Fatalf("blood pressure trend: %d", status)
 	}
 	if n := b.Count("figure.chart svg"); n != 2 {
@@ -58,7 +58,7 @@ func TestBrowserNLCorePatient(t *testing.T) {
 	b.Screenshot("nlcore-vital-trend")
 	b.Axe(t)
 
-	if status := b.Visit(fmt.Sprintf("/patients/%d/allergies", p.ID)); status != http.StatusOK {
+	if status := b.Visit(portaltest.PatientPath(p, "allergies")); status != http.StatusOK {
 		t.Fatalf("allergies: %d", status)
 	}
 	if text := b.Text("main table"); !strings.Contains(text, "hoog risico") || !strings.Contains(text, "matig") || !strings.Contains(text, "Exantheem") {
@@ -67,7 +67,7 @@ func TestBrowserNLCorePatient(t *testing.T) {
 	b.Screenshot("nlcore-allergies")
 	b.Axe(t)
 
-	if status := b.Visit(fmt.Sprintf("/patients/%d", other.ID)); status != http.StatusOK {
+	if status := b.Visit(portaltest.PatientPath(other)); status != http.StatusOK {
 		t.Fatalf("directive example: %d", status)
 	}
 	if text := b.Text(".patient-banner"); !strings.Contains(text, "Cardiopulmonale resuscitatie — anders: eerst overleg met echtgenote") {

@@ -2,7 +2,6 @@ package portal_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -105,7 +104,7 @@ func TestNLCoreBannerAndSummary(t *testing.T) {
 	gp := env.Client(t, devpki.CardGP)
 	p := env.Patient(t, bsnZibPatient)
 	before := lastID(t, env)
-	resp := gp.Get(t, fmt.Sprintf("/patients/%d", p.ID))
+	resp := gp.Get(t, portaltest.PatientPath(p))
 	checkPage(t, "summary", resp, http.StatusOK)
 	for _, want := range []string{
 		`Johanna Petronella Maria (Jo) <span class="patient-banner__family">van Putten-van der Giessen</span>`,
@@ -114,7 +113,7 @@ func TestNLCoreBannerAndSummary(t *testing.T) {
 		"Vitale functies", "Bloeddruk", "125/75 mmHg", "Lichaamsgewicht", "2400 g", "Lichaamstemperatuur", "38,6 °C",
 		"Zuurstofsaturatie", "92 %", "Polsfrequentie", "Hartfrequentie", "Lichaamslengte", "153 cm",
 		"Hartritme", "Onregelmatige hartslag", "Polsritme", "onregelmatige pulsaties",
-		fmt.Sprintf(`href="/patients/%d/vitals/blood-pressure"`, p.ID),
+		`href="` + portaltest.PatientPath(p, "vitals", "blood-pressure") + `"`,
 		"Medische hulpmiddelen", "pacemaker", "Paroxismaal boezemfibrilleren", "Gehoorapparaat", "Eerder gebruikt of gepland",
 		"Penicilline", "reactie matig", "Kriticiteit (risico): hoog risico",
 	} {
@@ -139,7 +138,7 @@ func TestNLCoreBannerAndSummary(t *testing.T) {
 		}
 	}
 
-	allergies := gp.Get(t, fmt.Sprintf("/patients/%d/allergies", p.ID))
+	allergies := gp.Get(t, portaltest.PatientPath(p, "allergies"))
 	checkPage(t, "allergies", allergies, http.StatusOK)
 	if strings.Contains(allergies.Body, "<td>, ") {
 		t.Error("an allergy without type starts its kind with a comma")
@@ -151,7 +150,7 @@ func TestNLCoreBannerAndSummary(t *testing.T) {
 	}
 
 	other := env.Patient(t, bsnZibDirective)
-	resp = gp.Get(t, fmt.Sprintf("/patients/%d", other.ID))
+	resp = gp.Get(t, portaltest.PatientPath(other))
 	checkPage(t, "summary of the directive example", resp, http.StatusOK)
 	for _, want := range []string{"Behandelbeperkingen", "Cardiopulmonale resuscitatie — <strong>anders</strong>: eerst overleg met echtgenote",
 		"besproken op 11 september 2012", "Jan Pieter Mark (Piet) <span class=\"patient-banner__family\">Pietersen</span>"} {
@@ -159,7 +158,7 @@ func TestNLCoreBannerAndSummary(t *testing.T) {
 			t.Errorf("directive banner lacks %q", want)
 		}
 	}
-	en := gp.Get(t, fmt.Sprintf("/patients/%d?lang=en", other.ID))
+	en := gp.Get(t, portaltest.PatientPath(other)+"?lang=en")
 	for _, want := range []string{"Treatment limits", "— <strong>other</strong>: eerst overleg met echtgenote", "discussed on 11 September 2012"} {
 		if !strings.Contains(en.Body, want) {
 			t.Errorf("English banner lacks %q", want)
@@ -173,7 +172,7 @@ func TestVitalTrendPage(t *testing.T) {
 	env := nlcoreEnv(t)
 	gp := env.Client(t, devpki.CardGP)
 	p := env.Patient(t, bsnZibPatient)
-	resp := gp.Get(t, fmt.Sprintf("/patients/%d/vitals/blood-pressure", p.ID))
+	resp := gp.Get(t, portaltest.PatientPath(p, "vitals", "blood-pressure"))
 	checkPage(t, "blood pressure trend", resp, http.StatusOK)
 	for _, want := range []string{"Verloop: Bloeddruk", "<svg", "Systolische bloeddruk", "Diastolische bloeddruk", "125/75"} {
 		if !strings.Contains(resp.Body, want) {
@@ -183,22 +182,22 @@ func TestVitalTrendPage(t *testing.T) {
 	if got := strings.Count(resp.Body, "<svg"); got != 2 {
 		t.Errorf("%d charts, want 2 (systolic and diastolic)", got)
 	}
-	resp = gp.Get(t, fmt.Sprintf("/patients/%d/vitals/temperature", p.ID))
+	resp = gp.Get(t, portaltest.PatientPath(p, "vitals", "temperature"))
 	checkPage(t, "temperature trend", resp, http.StatusOK)
 	if !strings.Contains(resp.Body, "38,6") || !strings.Contains(resp.Body, "°C") {
 		t.Error("temperature trend lacks its value")
 	}
-	resp = gp.Get(t, fmt.Sprintf("/patients/%d/vitals/heart-rhythm", p.ID))
+	resp = gp.Get(t, portaltest.PatientPath(p, "vitals", "heart-rhythm"))
 	checkPage(t, "heart rhythm (a finding, no chart)", resp, http.StatusOK)
 	if !strings.Contains(resp.Body, "Onregelmatige hartslag") || strings.Contains(resp.Body, "<svg") {
 		t.Error("heart rhythm page: the finding in the table, and no chart")
 	}
-	if resp := gp.Get(t, fmt.Sprintf("/patients/%d/vitals/cholesterol", p.ID)); resp.Status != http.StatusNotFound {
+	if resp := gp.Get(t, portaltest.PatientPath(p, "vitals", "cholesterol")); resp.Status != http.StatusNotFound {
 		t.Errorf("unknown kind: status %d, want 404", resp.Status)
 	}
-	// A provider without relationship gets the access page, not the values.
+	// A provider without relationship gets the closed page (as for an address of nobody), not the values.
 	other := env.Client(t, devpki.CardGPOther)
-	if resp := other.Get(t, fmt.Sprintf("/patients/%d/vitals/blood-pressure", p.ID)); resp.Status != http.StatusForbidden || strings.Contains(resp.Body, "125/75") {
+	if resp := other.Get(t, portaltest.PatientPath(p, "vitals", "blood-pressure")); resp.Status != http.StatusNotFound || strings.Contains(resp.Body, "125/75") {
 		t.Errorf("stranger: status %d", resp.Status)
 	}
 }
@@ -208,7 +207,7 @@ func TestVitalTrendPage(t *testing.T) {
 func BenchmarkNLCoreSummaryPage(b *testing.B) {
 	env := nlcoreEnv(b)
 	gp := env.Client(b, devpki.CardGP)
-	path := fmt.Sprintf("/patients/%d", env.Patient(b, bsnZibPatient).ID)
+	path := portaltest.PatientPath(env.Patient(b, bsnZibPatient))
 	gp.Get(b, path)
 	b.ResetTimer()
 	for b.Loop() {

@@ -145,9 +145,10 @@ func TestEmergencyAbuse(t *testing.T) {
 				findRecord(t, env, before, "the refusal past the cap", func(r store.AccessRecord) bool {
 					return r.Event == "emergency_access" && r.Outcome == "refused" && r.Reason == string(access.ReasonEmergencyCapReached) && r.PatientBSN == next.BSN
 				})
-				// The access page says so before anything is typed.
-				if page := get(t, gp, patientPath(next, "/access")); strings.Contains(page.Body, `name="reason"`) || !strings.Contains(page.Body, "het maximale aantal noodtoegangen") {
-					t.Error("the access page still offers the emergency form past the cap")
+				// The search's answer (where a provider without a relationship meets the procedure) says so
+				// before anything is typed.
+				if page := searchFor(t, gp, next); strings.Contains(page.Body, `name="reason"`) || !strings.Contains(page.Body, "het maximale aantal noodtoegangen") {
+					t.Error("the search's answer still offers the emergency form past the cap")
 				}
 			},
 		},
@@ -165,7 +166,7 @@ func TestEmergencyAbuse(t *testing.T) {
 				if !check.Allowed || check.PriorState != access.RelationshipExpired {
 					t.Fatalf("the nurse's relationship with the patient is not an expired one the procedure could replace (%+v): the attack proves nothing", check)
 				}
-				page := get(t, nurse, patientPath(brouwer, "/access"))
+				page := searchFor(t, nurse, brouwer)
 				if !strings.Contains(page.Body, "is verlopen op") || !strings.Contains(page.Body, `name="ack_prior"`) {
 					t.Error("the emergency form does not say that the relationship expired")
 				}
@@ -190,7 +191,7 @@ func TestEmergencyAbuse(t *testing.T) {
 			try: func(t *testing.T) {
 				doctor := env.Client(t, devpki.CardElderlyCarePhysician)
 				vliet := env.Patient(t, "999998286") // the invitation starts in five days
-				page := get(t, doctor, patientPath(vliet, "/access"))
+				page := searchFor(t, doctor, vliet)
 				if !strings.Contains(page.Body, "begint pas op") {
 					t.Fatalf("the emergency form does not say that the relationship starts later (status %d)", page.Status)
 				}
@@ -222,6 +223,14 @@ func TestEmergencyAbuse(t *testing.T) {
 			},
 		},
 	})
+}
+
+// searchFor searches the patient by BSN and birth date, as a provider without a relationship does to
+// reach the emergency procedure, and returns the answer.
+func searchFor(t *testing.T, c *portaltest.Client, p access.Patient) *portaltest.Response {
+	t.Helper()
+	get(t, c, "/patients/search")
+	return c.Post(t, "/patients/search", url.Values{"bsn": {p.BSN}, "birth_date": {p.BirthDate.Format("2006-01-02")}})
 }
 
 // patientPath is the address of a page of a patient.
