@@ -75,18 +75,22 @@ func (w *world) consent(t *testing.T, p access.Patient, cat access.RecipientCate
 
 var adult = time.Date(1958, 4, 12, 0, 0, 0, 0, time.UTC)
 
-// decisionRow finds the row of a category in the access page and says whether it is allowed.
+// decisionRow finds the row of the access page that names a category (a row lists every category that
+// shares one outcome and reason) and says whether it is allowed, and why not.
 func decisionRow(t *testing.T, body, categoryText string) string {
 	t.Helper()
-	re := regexp.MustCompile(`(?s)<th scope="row">` + regexp.QuoteMeta(categoryText) + `</th>\s*<td>(.*?)</td>\s*<td>(.*?)</td>`)
-	m := re.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no row %q in:\n%s", categoryText, body)
+	rows := regexp.MustCompile(`(?s)<th scope="row"><ul class="plain">(.*?)</ul></th>\s*<td>(.*?)</td>\s*<td>(.*?)</td>`).FindAllStringSubmatch(body, -1)
+	for _, m := range rows {
+		if !strings.Contains(m[1], "<li>"+categoryText+"</li>") {
+			continue
+		}
+		if strings.Contains(m[2], "badge--granted") {
+			return "allowed"
+		}
+		return "denied: " + strings.TrimSpace(m[3])
 	}
-	if strings.Contains(m[1], "badge--granted") {
-		return "allowed"
-	}
-	return "denied: " + strings.TrimSpace(m[2])
+	t.Fatalf("no row %q in:\n%s", categoryText, body)
+	return ""
 }
 
 func lastRecord(t *testing.T, env *portaltest.Env) store.AccessRecord {
@@ -647,5 +651,34 @@ func TestWithdrawalAndEndHonouredOnTheNextRequestWithTheCacheWarm(t *testing.T) 
 				}
 			}
 		})
+	}
+}
+
+// TestAccessPageSaysEachReasonOnceAndWhatToDo: a page that refuses says each reason once with the
+// categories it applies to, and what the provider can do about it.
+func TestAccessPageSaysEachReasonOnceAndWhatToDo(t *testing.T) {
+	w := newWorld(t)
+	p := w.patient(t, "999993847", "P001", "Jansen", adult)
+	w.relationship(t, p, access.RegisteredGP, access.HolderOrganisation, "90000101", time.Now().Add(-24*time.Hour), nil)
+	w.relationship(t, p, access.PharmacyOfRecord, access.HolderOrganisation, "90000201", time.Now().Add(-24*time.Hour), nil)
+	w.consent(t, p, access.Huisartsen, access.ConsentGranted)
+	w.consent(t, p, access.Huisartsen, access.ConsentWithdrawn)
+	w.consent(t, p, access.Apotheken, access.ConsentGranted)
+
+	// The pharmacist may see four categories; the five others are refused for one reason, said once.
+	body := w.env.Client(t, devpki.CardPharmacist).Get(t, portaltest.PatientPath(p, "access")).Body
+	if n := strings.Count(body, "Uw rol mag deze soort gegevens niet inzien."); n != 1 {
+		t.Errorf("the role's refusal is said %d times", n)
+	}
+	// The gp's practice lost the consent: the reason once, and what to do.
+	resp := w.env.Client(t, devpki.CardGP).Get(t, portaltest.PatientPath(p, "access"))
+	if resp.Status != http.StatusForbidden {
+		t.Fatalf("withdrawn consent: %d", resp.Status)
+	}
+	if n := strings.Count(resp.Body, "De patiënt heeft de toestemming voor uw categorie zorgverleners ingetrokken."); n > 2 {
+		t.Errorf("the withdrawal is said %d times", n)
+	}
+	if !strings.Contains(resp.Body, "Wat kunt u doen?") || !strings.Contains(resp.Body, "Alleen een nieuwe toestemming van de patiënt") {
+		t.Error("the refusal does not say what the provider can do")
 	}
 }

@@ -44,6 +44,50 @@ type accessPage struct {
 	Created   bool
 	// EmergencyPart is the emergency procedure's form as the shared partial shows it.
 	EmergencyPart emergencyPart
+	// Groups are the decisions grouped by their outcome and reason, so that one reason is said once with
+	// the categories it applies to, not once per category.
+	Groups []decisionGroup
+	// TodoKey is the message that says what the provider can do about the main refusal.
+	TodoKey string
+}
+
+// decisionGroup is the categories that share one outcome and one reason.
+type decisionGroup struct {
+	Allowed    bool
+	Reason     access.Reason
+	Categories []access.Category
+}
+
+// groupDecisions puts decisions with the same outcome and reason together, in the order they first
+// appear (the order of access.Categories).
+func groupDecisions(ds []access.Decision) []decisionGroup {
+	var out []decisionGroup
+	for _, d := range ds {
+		reason := d.Reason
+		if d.Allowed {
+			reason = ""
+		}
+		found := false
+		for i := range out {
+			if out[i].Allowed == d.Allowed && out[i].Reason == reason {
+				out[i].Categories = append(out[i].Categories, d.Category)
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, decisionGroup{Allowed: d.Allowed, Reason: reason, Categories: []access.Category{d.Category}})
+		}
+	}
+	return out
+}
+
+// todoKey is the advice for a refusal: the reason's own, else the general one.
+func (s *Server) todoKey(reason access.Reason) string {
+	if key := "access.todo." + string(reason); s.views.catalog.Has(key) {
+		return key
+	}
+	return "access.todo.default"
 }
 
 // emergencyForm is the emergency procedure's form: the provider confirms whom they mean (BSN and birth
@@ -135,6 +179,8 @@ func (s *Server) accessPage(c echo.Context, facts access.PatientFacts, form emer
 		Emergency: check, Created: c.QueryParam("emergency") == "created",
 		Stranger: !access.HasCurrentRelationship(who, facts, now)}
 	page.Main = mainDecision(page.Decisions)
+	page.Groups = groupDecisions(page.Decisions)
+	page.TodoKey = s.todoKey(page.Main.Reason)
 	csrf, _ := c.Get(ctxCSRF).(string)
 	page.EmergencyPart = emergencyPart{PatientPublicID: facts.Patient.PublicID, Check: page.Emergency, Form: form, CSRF: csrf}
 	var allowed []string
