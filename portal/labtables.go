@@ -11,7 +11,7 @@ import (
 // most viewed markup (the pharmacist's eGFR, the GP's lab tab) and the row-heavy part of it: html/template
 // evaluates every action of every row through reflection and calls an escaper per value, which made the
 // rows of a 16-result lab page cost some 300 µs, more than the rest of the page (the measured figures are
-// in the README, BenchmarkRenderLabPage). The tables, captions and headers stay in the templates; the
+// in docs/performance.md, BenchmarkRenderLabPage). The tables, captions and headers stay in the templates; the
 // flag and badge inside a row are still drawn by their partials (labflag.html, badge.html), rendered once
 // per language and value and kept, so that their markup has one source.
 

@@ -134,7 +134,7 @@ var staticText = regexp.MustCompile(`\{\{t (?:\$l|\$lang|\$\.Lang|\.Lang) "([^"\
 // translateStatic writes the text of every static translation into a template's source, escaped as
 // html/template escapes text, so that executing a page no longer calls the catalogue and an escaper
 // through reflection for each of its hundreds of labels and headings (the larger part of a page's template
-// time; the README has the figures). A key the catalogue does not know, or a text with a brace that the
+// time; docs/performance.md has the figures). A key the catalogue does not know, or a text with a brace that the
 // template parser would take for an action, stays a call and behaves as before.
 func (r *renderer) translateStatic(src, lang string) string {
 	return staticText.ReplaceAllStringFunc(src, func(action string) string {

@@ -86,7 +86,7 @@ func pharmacy(sinceDays int) tie {
 }
 
 // patients is the demo population. Their stories are written so that each screen has something to
-// show: see the README, "The demo data set".
+// show: see docs/fhir-import.md, "The demo data set".
 var patients = []patientChart{
 	{person{key: "hvdberg", bsn: "999993847", number: "4000101", given: []string{"Hendrik", "Jan"}, prefix: "van den", family: "Berg",
 		sex: "male", years: 78, months: 4, days: 12, gp: uraDeLinde, gpDoctor: "gp"}, "", func(c *chart) {

@@ -7,7 +7,7 @@ import (
 	"zorgverlenersportaal/portal/dossier"
 )
 
-// The mapping tables of the import. Each is documented in the README ("FHIR import"); a change here is a
+// The mapping tables of the import. Each is documented in docs/fhir-import.md; a change here is a
 // change of the import profile.
 
 // encounterClasses maps Encounter.class (HL7 v3 ActCode) to the portal's encounter class. SS (short stay,

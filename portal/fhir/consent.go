@@ -10,7 +10,7 @@ import (
 
 // A Consent is either a consent to share through the portal (scope patient-privacy) or a treatment
 // directive (scope treatment or adr, or category SNOMED 11291000146105 / 11341000146107), which becomes a
-// treatment limit. The import profile of a consent to share (see the README):
+// treatment limit. The import profile of a consent to share (see docs/fhir-import.md):
 //   - status active + provision.type permit = granted; active + deny = refused; inactive = withdrawn;
 //   - provision.actor[].role coded in SystemRecipientCategory names the recipient categories (one row per
 //     category); an actor without such a code, nested provisions or an unknown code are ambiguous;

@@ -9,6 +9,6 @@
 // consents a source reference), so importing the same data again updates in place.
 //
 // The mapping — which resource goes where, which codes decide kinds, and the portal's own import profile
-// for relationships and consent — is documented in the README ("FHIR import") and next to the code that
+// for relationships and consent — is documented in docs/fhir-import.md and next to the code that
 // does it (codes.go for the tables).
 package fhir

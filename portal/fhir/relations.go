@@ -10,7 +10,7 @@ import (
 	"zorgverlenersportaal/portal/store"
 )
 
-// Treatment relationships come from three places (the portal's import profile, see the README):
+// Treatment relationships come from three places (the portal's import profile, see docs/fhir-import.md):
 //   - Patient.generalPractitioner: a registered GP practice (Organization with URA) or GP (AGB);
 //   - CareTeam: one relationship per participant whose role is coded in SystemRelationshipKind, held by
 //     the participant's member (Practitioner/PractitionerRole with AGB or Organization with URA); a

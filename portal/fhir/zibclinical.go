@@ -106,7 +106,7 @@ func (r *run) treatmentDirective(e *entry, c *Consent, pat access.Patient) (bool
 	if row.Description == "" {
 		return false, reject("a treatment directive needs provision.code saying which treatment it is about")
 	}
-	// In the portal's own profile (category behandelaanwijzing, see the README) provision.code states the
+	// In the portal's own profile (category behandelaanwijzing, see docs/fhir-import.md) provision.code states the
 	// limit itself ("Niet reanimeren") and type deny; writing "Niet reanimeren — niet uitvoeren" would read
 	// as a double negation, so such a directive is shown as the limit it states. The zib profile names
 	// the treatment, and its decision is always shown.
