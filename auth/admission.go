@@ -93,7 +93,7 @@ func (a *Admission) screen(ctx context.Context, p *Provider, chain []*x509.Certi
 	if err := a.policy.Check(p.Identity); err != nil {
 		return err
 	}
-	p.Administrator = a.policy.IsAdministrator(p.UZINumber)
+	p.Administrator = a.policy.IsAdministrator(p.Identity)
 	if a.revocation != nil {
 		if err := a.revocation.CheckOnline(ctx, chain); err != nil {
 			return err

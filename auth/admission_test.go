@@ -16,6 +16,11 @@ import (
 
 func TestPolicy(t *testing.T) {
 	admin := "900100011"
+	const hospital, elsewhere = "90000001", "90000101"
+	adminPolicy := Policy{Administrators: []string{admin}, HospitalURA: hospital}
+	adminCard := func(ura string) uzi.Identity { id := nCard(admin); id.SubscriberNumber = ura; return id }
+	adminZCard := zCard("01.015")
+	adminZCard.UZINumber, adminZCard.SubscriberNumber = admin, hospital
 	tests := []struct {
 		name   string
 		policy Policy
@@ -29,7 +34,9 @@ func TestPolicy(t *testing.T) {
 		{"prefix does not overreach", Policy{AdmittedRoles: []string{"01.0*"}}, zCard("01.104"), ReasonRoleNotAdmitted},
 		{"N card refused by default", Policy{AdmittedRoles: []string{"01.*"}}, nCard("900100008"), ReasonCardTypeRefused},
 		{"N card with delegated staff", Policy{AdmitEmployeeCards: true}, nCard("900100008"), ""},
-		{"administrator's N card always", Policy{Administrators: []string{admin}}, nCard(admin), ""},
+		{"administrator's N card of the hospital always", adminPolicy, adminCard(hospital), ""},
+		{"administrator's N card of another organisation is an ordinary N card", adminPolicy, adminCard(elsewhere), ReasonCardTypeRefused},
+		{"administrator's UZI number without a hospital URA configured", Policy{Administrators: []string{admin}}, adminCard(hospital), ReasonCardTypeRefused},
 		{"M card never", Policy{AdmitEmployeeCards: true, AdmittedRoles: []string{"00.000"}}, uzi.Identity{CardType: uzi.CardMedewerkerNietOpNaam, RoleCode: "00.000"}, ReasonCardTypeRefused},
 		{"S certificate never", Policy{AdmitEmployeeCards: true, Administrators: []string{admin}}, uzi.Identity{CardType: uzi.CardServer, UZINumber: admin, RoleCode: "00.000"}, ReasonCardTypeRefused},
 	}
@@ -49,6 +56,20 @@ func TestPolicy(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+	for _, tt := range []struct {
+		name string
+		id   uzi.Identity
+		want bool
+	}{
+		{"N card of the hospital", adminCard(hospital), true},
+		{"N card of another organisation", adminCard(elsewhere), false},
+		{"the same person's zorgverlenerpas for the hospital", adminZCard, false},
+		{"N card of the hospital of somebody else", func() uzi.Identity { id := nCard("900100008"); id.SubscriberNumber = hospital; return id }(), false},
+	} {
+		if got := adminPolicy.IsAdministrator(tt.id); got != tt.want {
+			t.Errorf("administrator: %s: got %v, want %v", tt.name, got, tt.want)
+		}
 	}
 	if got := NeverAdmittedRoles(); fmt.Sprint(got) != "[01.008 01.048 01.055]" {
 		t.Errorf("never-admitted roles %v", got)
@@ -130,7 +151,7 @@ func TestAdmissionAGB(t *testing.T) {
 		gpRegistration("01067890", "Jansen", agb.MustDate(2015, 8, 31)),
 	)
 	links := &memoryLinks{links: map[string]AGBLink{}}
-	policy := Policy{AdmittedRoles: []string{"01.015"}, Administrators: []string{"900100011"}}
+	policy := Policy{AdmittedRoles: []string{"01.015"}, Administrators: []string{"900100011"}, HospitalURA: "90000001"}
 	a := NewAdmission(policy, nil, reg, links, nil)
 
 	t.Run("code on the card", func(t *testing.T) {
@@ -199,6 +220,7 @@ func TestAdmissionAGB(t *testing.T) {
 	})
 	t.Run("administrator needs no AGB code", func(t *testing.T) {
 		p := &Provider{Identity: nCard("900100011")}
+		p.SubscriberNumber = "90000001"
 		if err := a.Admit(ctx, p, nil); err != nil || !p.Administrator || p.AGB != "" {
 			t.Fatalf("err %v, %+v", err, p)
 		}

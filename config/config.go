@@ -100,8 +100,12 @@ type SessionConfig struct {
 // HospitalConfig describes the hospital that runs the portal.
 type HospitalConfig struct {
 	Name string `json:"name"`
-	URA  string `json:"ura"`
-	// Administrators lists the UZI numbers of hospital staff who may manage consent and relationships.
+	// URA is the hospital's URA (UZI-register abonneenummer). It has no default: an administrator is
+	// recognised by a named employee card (N) issued for this URA, so a wrong value would hand /admin to
+	// another organisation's staff.
+	URA string `json:"ura"`
+	// Administrators lists the UZI numbers of hospital staff who may manage consent and relationships;
+	// only their N cards issued for URA open /admin, the same person's other cards are ordinary cards.
 	Administrators []string `json:"administrators"`
 }
 
@@ -267,7 +271,6 @@ func Default(dataDir string) Config {
 		},
 		Hospital: HospitalConfig{
 			Name: "Ziekenhuis Rivierenland",
-			URA:  "90000001",
 		},
 		Access: defaultAccess(),
 		Audit: AuditConfig{
@@ -393,16 +396,6 @@ func (c Config) Path(name string) string {
 		return name
 	}
 	return filepath.Join(c.DataDir, name)
-}
-
-// IsAdministrator reports whether the UZI number belongs to hospital staff named as administrator.
-func (c Config) IsAdministrator(uziNumber string) bool {
-	for _, a := range c.Hospital.Administrators {
-		if strings.TrimSpace(a) == uziNumber {
-			return true
-		}
-	}
-	return false
 }
 
 // Duration is a time.Duration written as "15m" or "12h" in the file and in the environment.

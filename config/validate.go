@@ -108,7 +108,10 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.Hospital.Name) == "" {
 		bad("hospital.name", "must name the hospital")
 	}
-	if !eightDigits.MatchString(c.Hospital.URA) {
+	switch {
+	case c.Hospital.URA == "" && len(c.Hospital.Administrators) > 0:
+		bad("hospital.ura", "must be the hospital's 8-digit URA when hospital.administrators is set: an administrator is recognised by a named employee card (N) issued for that URA")
+	case c.Hospital.URA != "" && !eightDigits.MatchString(c.Hospital.URA):
 		bad("hospital.ura", "must be the hospital's 8-digit URA, not %q", c.Hospital.URA)
 	}
 	for _, a := range c.Hospital.Administrators {

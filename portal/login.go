@@ -43,7 +43,7 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 				return s.startSession(c, p, next)
 			}
 			p.AGB = sess.AGB
-			p.Administrator = s.admission.Policy().IsAdministrator(p.UZINumber)
+			p.Administrator = s.admission.Policy().IsAdministrator(p.Identity)
 			if err := s.sessions.Touch(c.Response(), c.Request(), sess); err != nil {
 				return err
 			}
