@@ -77,7 +77,7 @@ func TestPolicy(t *testing.T) {
 }
 
 func zCard(role string) uzi.Identity {
-	return uzi.Identity{CardType: uzi.CardZorgverlener, UZINumber: "900100001", RoleCode: role, Surname: "de Vries", AGBCode: uzi.NoAGBCode}
+	return uzi.Identity{CardType: uzi.CardZorgverlener, UZINumber: "900100001", RoleCode: role, GivenName: "Anna", Surname: "de Vries", AGBCode: uzi.NoAGBCode}
 }
 
 func nCard(uziNumber string) uzi.Identity {
@@ -86,9 +86,53 @@ func nCard(uziNumber string) uzi.Identity {
 
 // memoryLinks is a LinkStore in memory with the store's rules.
 type memoryLinks struct {
-	mu    sync.Mutex
-	links map[string]AGBLink
-	fail  error
+	mu     sync.Mutex
+	links  map[string]AGBLink
+	claims []AGBClaim
+	orgs   map[string][]string // URA -> AGB codes of the organisation
+	fail   error
+}
+
+func (m *memoryLinks) AGBLinksOfCode(_ context.Context, code string) ([]AGBLink, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []AGBLink
+	for _, l := range m.links {
+		if l.Code == code {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+func (m *memoryLinks) SaveAGBClaim(_ context.Context, c AGBClaim) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, other := range m.claims {
+		if other.UZINumber == c.UZINumber && other.Status == ClaimStatusPending {
+			return errors.New("a claim of this UZI number waits already")
+		}
+	}
+	c.ID = int64(len(m.claims) + 1)
+	m.claims = append(m.claims, c)
+	return nil
+}
+
+func (m *memoryLinks) LatestAGBClaim(_ context.Context, uziNumber string) (AGBClaim, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := len(m.claims) - 1; i >= 0; i-- {
+		if m.claims[i].UZINumber == uziNumber {
+			return m.claims[i], nil
+		}
+	}
+	return AGBClaim{}, ErrNoClaim
+}
+
+func (m *memoryLinks) OrganisationAGBCodes(_ context.Context, ura string) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.orgs[ura], nil
 }
 
 func (m *memoryLinks) AGBLink(_ context.Context, uziNumber string) (AGBLink, error) {
@@ -134,12 +178,15 @@ func register(t *testing.T, regs ...agb.Registration) *agb.MapRegister {
 	return m
 }
 
+// gpRegistration is a huisarts's registration; the initials are those of the test cards' given names
+// (Anna de Vries, Bram Jansen).
 func gpRegistration(code, surname string, end agb.Date) agb.Registration {
 	status := agb.StatusActive
 	if !end.IsZero() {
 		status = agb.StatusEnded
 	}
-	return agb.Registration{Code: agb.Code(code), Kind: agb.KindZorgverlener, Surname: surname, Start: agb.MustDate(2010, 1, 1), End: end,
+	initials := map[string]string{"Vries": "A.", "Jansen": "B."}[surname]
+	return agb.Registration{Code: agb.Code(code), Kind: agb.KindZorgverlener, Surname: surname, Initials: initials, Start: agb.MustDate(2010, 1, 1), End: end,
 		Status: status, Qualifications: []agb.Qualification{{Code: "0101", Start: agb.MustDate(2010, 1, 1)}}}
 }
 
@@ -176,7 +223,7 @@ func TestAdmissionAGB(t *testing.T) {
 	})
 	bram := func() *Provider {
 		p := &Provider{Identity: zCard("01.015")}
-		p.UZINumber, p.Surname = "900100002", "Jansen"
+		p.UZINumber, p.GivenName, p.Surname = "900100002", "Bram", "Jansen"
 		return p
 	}
 	t.Run("no code: ask, accept, re-check", func(t *testing.T) {
@@ -250,7 +297,7 @@ func TestAGBAttemptsAreLimited(t *testing.T) {
 		&memoryLinks{links: map[string]AGBLink{}}, clock)
 	p := func() *Provider {
 		p := &Provider{Identity: zCard("01.015")}
-		p.UZINumber, p.Surname = "900100002", "Jansen"
+		p.UZINumber, p.GivenName, p.Surname = "900100002", "Bram", "Jansen"
 		return p
 	}
 	for range 3 {

@@ -46,6 +46,8 @@ type adminHome struct {
 	Errors    fieldErrors
 	NotFound  bool
 	ToReview  int
+	// AGBClaims counts the typed AGB codes that wait for an administrator.
+	AGBClaims int
 }
 
 func (s *Server) showAdminHome(c echo.Context) error {
@@ -58,6 +60,11 @@ func (s *Server) renderAdminHome(c echo.Context, page adminHome, status int) err
 		return err
 	}
 	page.ToReview = len(list)
+	claims, err := s.store.AGBClaims(c.Request().Context(), false, maxAGBClaimsShown)
+	if err != nil {
+		return err
+	}
+	page.AGBClaims = len(claims)
 	return s.views.render(c, status, "admin_home", s.page(c, "admin.title", page))
 }
 

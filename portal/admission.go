@@ -16,7 +16,8 @@ import (
 	"zorgverlenersportaal/uzi"
 )
 
-// agbLinks is the store as the auth package's LinkStore: the UZI -> AGB links in the portal database.
+// agbLinks is the store as the auth package's LinkStore: the UZI -> AGB links and the typed codes that
+// wait for the administrator, in the portal database.
 type agbLinks struct{ st *store.Store }
 
 func (l agbLinks) AGBLink(ctx context.Context, uziNumber string) (auth.AGBLink, error) {
@@ -27,13 +28,19 @@ func (l agbLinks) AGBLink(ctx context.Context, uziNumber string) (auth.AGBLink, 
 	if err != nil {
 		return auth.AGBLink{}, err
 	}
+	return authLink(link), nil
+}
+
+func authLink(link store.AGBLink) auth.AGBLink {
 	return auth.AGBLink{UZINumber: link.UZINumber, Code: link.AGBCode, Source: link.Source,
-		LinkedAt: link.LinkedAt, CheckedAt: link.CheckedAt, Outcome: link.Outcome}, nil
+		LinkedAt: link.LinkedAt, CheckedAt: link.CheckedAt, Outcome: link.Outcome,
+		HolderName: link.HolderName, HolderURA: link.HolderURA, HolderOrg: link.HolderOrg}
 }
 
 func (l agbLinks) SaveAGBLink(ctx context.Context, link auth.AGBLink) error {
 	err := l.st.SaveAGBLink(ctx, store.AGBLink{UZINumber: link.UZINumber, AGBCode: link.Code, Source: link.Source,
-		LinkedAt: link.LinkedAt, CheckedAt: link.CheckedAt, Outcome: link.Outcome})
+		LinkedAt: link.LinkedAt, CheckedAt: link.CheckedAt, Outcome: link.Outcome,
+		HolderName: link.HolderName, HolderURA: link.HolderURA, HolderOrg: link.HolderOrg})
 	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("%w: %w", auth.ErrLinkedElsewhere, err)
 	}
@@ -42,6 +49,42 @@ func (l agbLinks) SaveAGBLink(ctx context.Context, link auth.AGBLink) error {
 
 func (l agbLinks) RecordAGBCheck(ctx context.Context, uziNumber string, at time.Time, outcome string) error {
 	return l.st.RecordAGBCheck(ctx, uziNumber, at, outcome)
+}
+
+func (l agbLinks) AGBLinksOfCode(ctx context.Context, code string) ([]auth.AGBLink, error) {
+	links, err := l.st.AGBLinksOfCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]auth.AGBLink, len(links))
+	for i, link := range links {
+		out[i] = authLink(link)
+	}
+	return out, nil
+}
+
+func (l agbLinks) SaveAGBClaim(ctx context.Context, c auth.AGBClaim) error {
+	_, err := l.st.SaveAGBClaim(ctx, store.AGBClaim{UZINumber: c.UZINumber, AGBCode: c.Code, HolderName: c.HolderName,
+		HolderGivenName: c.HolderGivenName, HolderURA: c.HolderURA, HolderOrg: c.HolderOrg, HolderRole: c.HolderRole,
+		Reason: c.Reason, Detail: c.Detail, OtherUZI: c.OtherUZI, ClaimedAt: c.ClaimedAt})
+	return err
+}
+
+func (l agbLinks) LatestAGBClaim(ctx context.Context, uziNumber string) (auth.AGBClaim, error) {
+	c, err := l.st.LatestAGBClaim(ctx, uziNumber)
+	if errors.Is(err, store.ErrNotFound) {
+		return auth.AGBClaim{}, fmt.Errorf("%w: %w", auth.ErrNoClaim, err)
+	}
+	if err != nil {
+		return auth.AGBClaim{}, err
+	}
+	return auth.AGBClaim{ID: c.ID, UZINumber: c.UZINumber, Code: c.AGBCode, HolderName: c.HolderName,
+		HolderGivenName: c.HolderGivenName, HolderURA: c.HolderURA, HolderOrg: c.HolderOrg, HolderRole: c.HolderRole,
+		Reason: c.Reason, Detail: c.Detail, OtherUZI: c.OtherUZI, ClaimedAt: c.ClaimedAt, Status: c.Status}, nil
+}
+
+func (l agbLinks) OrganisationAGBCodes(ctx context.Context, ura string) ([]string, error) {
+	return l.st.OrganisationAGBCodes(ctx, ura)
 }
 
 // handshakeLogsPerMinute bounds the access-log records of refused handshakes per client address: anyone

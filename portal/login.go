@@ -42,6 +42,15 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 			if sess.UZI != p.UZINumber {
 				return s.startSession(c, p, next)
 			}
+			// A code the provider typed is theirs only while the link holds: when the administrator gives it
+			// to somebody else, or a later login's register check refused it, this session ends now.
+			holds, err := s.admission.LinkStillHolds(c.Request().Context(), p, sess.AGB)
+			if err != nil {
+				return err
+			}
+			if !holds {
+				return s.endChangedLink(c, p, sess)
+			}
 			p.AGB = sess.AGB
 			p.Administrator = s.admission.Policy().IsAdministrator(p.Identity)
 			if err := s.sessions.Touch(c.Response(), c.Request(), sess); err != nil {
@@ -74,6 +83,26 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 	}
 }
+
+// endChangedLink ends a session whose AGB link no longer holds, on the server too, logs it, and tells the
+// provider to log in again (admission then decides afresh).
+func (s *Server) endChangedLink(c echo.Context, p *auth.Provider, sess auth.Session) error {
+	if err := s.sessions.Revoke(c.Request().Context(), sess); err != nil {
+		return err
+	}
+	if err := s.sessions.End(c.Response(), c.Request(), false); err != nil {
+		return err
+	}
+	who := audit.Actor{User: auditUser(*p), Source: s.auditSource(c, p.Fingerprint)}
+	rec := who.LoginRefused(reasonAGBLinkChanged, fmt.Sprintf("session ended: AGB code %s is no longer linked to UZI %s", sess.AGB, p.UZINumber))
+	if err := s.audit.Append(c.Request().Context(), rec); err != nil {
+		return err
+	}
+	return s.views.render(c, http.StatusUnauthorized, "signed_out", s.page(c, "session.agb_changed.title", "session.agb_changed"))
+}
+
+// reasonAGBLinkChanged is the access log's reason for a session ended because its AGB link changed.
+const reasonAGBLinkChanged = "agb.link-changed"
 
 // startSession admits the card (the admission rules decide), logs the login and issues a new session. A
 // card without an AGB code (on the card or linked earlier) is sent to the first-entry page.

@@ -34,6 +34,9 @@ type Server struct {
 	policy     access.Policy
 	revocation *auth.Revocation
 	admission  *auth.Admission
+	// register is the AGB register admission checks codes against; the administrator's queue of typed
+	// codes shows its records.
+	register   agb.Lookup
 	views      *renderer
 	logger     *slog.Logger
 	tls        *tls.Config
@@ -124,6 +127,7 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 		policy:     policy,
 		revocation: revocation,
 		admission:  auth.NewAdmission(auth.PolicyFromConfig(cfg), revocation, o.register, agbLinks{st}, o.now),
+		register:   o.register,
 		views:      views,
 		logger:     logger,
 		tls:        tlsConfig,

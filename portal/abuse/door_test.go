@@ -3,7 +3,10 @@ package abuse
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"zorgverlenersportaal/config"
@@ -83,4 +86,145 @@ func TestAdministratorCards(t *testing.T) {
 	if resp := get(t, env.Client(t, devpki.CardAdmin), "/admin"); resp.Status != http.StatusOK {
 		t.Fatalf("the administrator's own card: status %d", resp.Status)
 	}
+}
+
+// TestAGBCodeClaims: the first-entry page asks a card without an AGB code for it. A surname is shared by
+// many (and either half of a double-barrelled name matched), so typing a colleague's code must not make
+// the typist that colleague, must not lock the owner out, and a session must not outlive its link.
+func TestAGBCodeClaims(t *testing.T) {
+	t.Parallel()
+	env := portaltest.Start(t, portaltest.Options{})
+	ctx := context.Background()
+	bram, _ := devpki.CardByName(devpki.CardGPNoAGB) // the owner of 01023456, whose card carries no code
+	anna, _ := devpki.CardByName(devpki.CardGP)      // the owner of 01012345, whose card carries it
+	const bramsCode, annasCode = "01023456", "01012345"
+
+	// lookalike is a card the register really issued to somebody else: another UZI number, the same
+	// surname, given names and organisation as chosen, no AGB code on the card.
+	lookalike := func(t *testing.T, of devpki.CardSpec, uziNumber, givenName, ura, org string) *portaltest.Client {
+		spec := of
+		spec.UZINumber, spec.GivenName, spec.URA, spec.Organisation, spec.AGB = uziNumber, givenName, ura, org, "00000000"
+		card := issueCard(t, env, devpki.CardGPNoAGB, spec)
+		return env.ClientWith(t, &card)
+	}
+	// typeCode submits a code on the first-entry page.
+	typeCode := func(t *testing.T, c *portaltest.Client, code string) *portaltest.Response {
+		t.Helper()
+		if resp := get(t, c, "/agb-code"); resp.Status != http.StatusOK {
+			t.Fatalf("first-entry page: status %d", resp.Status)
+		}
+		return c.Post(t, "/agb-code", url.Values{"agb": {code}})
+	}
+	// notAdmitted fails when the client has a session (the start page opens).
+	notAdmitted := func(t *testing.T, c *portaltest.Client, what string) {
+		t.Helper()
+		if resp := get(t, c, "/"); resp.Status == http.StatusOK {
+			t.Fatalf("%s: the start page opened", what)
+		}
+	}
+	linkOf := func(uziNumber string) string {
+		l, err := env.Store.AGBLink(ctx, uziNumber)
+		if err != nil {
+			return ""
+		}
+		return l.AGBCode
+	}
+
+	runAttacks(t, []attack{
+		{
+			name:    "a colleague's AGB code with the same surname typed on the first-entry page",
+			defence: "auth.Admission.AcceptAGB: the register's initials (and workplace) must fit the card, else the code waits for the administrator",
+			try: func(t *testing.T) {
+				pieter := lookalike(t, bram, "900100072", "Pieter", "90000102", "Huisartsenpraktijk Het Anker")
+				resp := typeCode(t, pieter, bramsCode)
+				if resp.Status == http.StatusSeeOther {
+					t.Fatalf("the typed code was accepted (to %s)", resp.Header.Get("Location"))
+				}
+				want(t, "the first-entry page", resp, http.StatusAccepted)
+				if !strings.Contains(resp.Body, "wacht op bevestiging") {
+					t.Error("the page does not say that the code waits for the hospital")
+				}
+				notAdmitted(t, pieter, "after typing the colleague's code")
+				if got := linkOf("900100072"); got != "" {
+					t.Fatalf("the colleague's code %s was linked", got)
+				}
+				// Typing again does not get round the queue.
+				if resp := pieter.Post(t, "/agb-code", url.Values{"agb": {bramsCode}}); resp.Status == http.StatusSeeOther {
+					t.Fatal("a second try was accepted")
+				}
+			},
+		},
+		{
+			name:    "a look-alike types the owner's code first and so locks the owner out",
+			defence: "a code typed by somebody else is never taken over by typing and never refused for good: the administrator sees both holders and decides; the moved link ends the look-alike's session",
+			try: func(t *testing.T) {
+				impostor := lookalike(t, bram, "900100073", bram.GivenName, bram.URA, bram.Organisation)
+				if resp := typeCode(t, impostor, bramsCode); resp.Status != http.StatusSeeOther {
+					t.Fatalf("setting up: the look-alike's code: status %d", resp.Status)
+				}
+				if resp := get(t, impostor, "/"); resp.Status != http.StatusOK {
+					t.Fatalf("setting up: the look-alike's session: %d", resp.Status)
+				}
+				owner := env.Client(t, devpki.CardGPNoAGB)
+				resp := typeCode(t, owner, bramsCode)
+				if resp.Status != http.StatusAccepted || !strings.Contains(resp.Body, "wacht op bevestiging") {
+					t.Fatalf("the owner's own code: status %d, not queued for the administrator", resp.Status)
+				}
+				claim, err := env.Store.LatestAGBClaim(ctx, bram.UZINumber)
+				if err != nil || claim.Status != store.AGBClaimPending || claim.OtherUZI != "900100073" {
+					t.Fatalf("the owner's claim: %+v, %v", claim, err)
+				}
+				admin := env.Client(t, devpki.CardAdmin)
+				queue := get(t, admin, "/admin/agb-claims")
+				want(t, "the administrator's queue", queue, http.StatusOK)
+				for _, holder := range []string{bram.UZINumber, "900100073"} {
+					if !strings.Contains(queue.Body, holder) {
+						t.Errorf("the queue does not show holder %s", holder)
+					}
+				}
+				before := lastRecordID(t, env)
+				decided := admin.Post(t, fmt.Sprintf("/admin/agb-claims/%d/decide", claim.ID), url.Values{"decision": {"confirm"}})
+				if decided.Status != http.StatusSeeOther {
+					t.Fatalf("confirming: status %d", decided.Status)
+				}
+				findRecord(t, env, before, "the confirmation", func(r store.AccessRecord) bool {
+					return r.Event == "admin_action" && r.Reason == "agb-claim-confirm" && strings.Contains(r.Detail, bram.UZINumber)
+				})
+				if got := linkOf(bram.UZINumber); got != bramsCode {
+					t.Fatalf("the owner's link after the confirmation: %q", got)
+				}
+				if resp := get(t, owner, "/"); resp.Status != http.StatusOK {
+					t.Fatalf("the owner after the confirmation: status %d", resp.Status)
+				}
+				if resp := get(t, impostor, "/"); resp.Status == http.StatusOK {
+					t.Fatal("the look-alike's open session kept the moved code")
+				}
+				notAdmitted(t, impostor, "the look-alike after the code moved")
+			},
+		},
+		{
+			name:    "an open session keeps a typed code after the owner's card took it back",
+			defence: "requireSession: auth.Admission.LinkStillHolds on every request of a session whose code was typed",
+			try: func(t *testing.T) {
+				impostor := lookalike(t, anna, "900100074", anna.GivenName, anna.URA, anna.Organisation)
+				if resp := typeCode(t, impostor, annasCode); resp.Status != http.StatusSeeOther {
+					t.Fatalf("setting up: the look-alike's code: status %d", resp.Status)
+				}
+				if resp := get(t, impostor, "/"); resp.Status != http.StatusOK {
+					t.Fatalf("setting up: the look-alike's session: %d", resp.Status)
+				}
+				// The owner logs in with the card that carries the code: the register's own statement.
+				if resp := get(t, env.Client(t, devpki.CardGP), "/"); resp.Status != http.StatusOK {
+					t.Fatalf("the owner's card: status %d", resp.Status)
+				}
+				before := lastRecordID(t, env)
+				if resp := get(t, impostor, "/"); resp.Status == http.StatusOK {
+					t.Fatal("the look-alike's open session kept the code")
+				}
+				findRecord(t, env, before, "the ended session", func(r store.AccessRecord) bool {
+					return r.UserUZI == "900100074" && r.Reason == "agb.link-changed"
+				})
+			},
+		},
+	})
 }
