@@ -193,7 +193,6 @@ func (s *Server) tooManyRefusals(c echo.Context, p auth.Provider, fingerprint, r
 			return err
 		}
 	}
-	c.Response().Header().Set("Retry-After", "60")
 	return errTooManyRefusals
 }
 

@@ -46,6 +46,9 @@ type Server struct {
 	monitor    *monitor
 	// searches bounds the patient searches per provider (UZI number) and minute.
 	searches *ipWindowLimiter
+	// malformedSearches bounds the access-log records of malformed searches to one per provider and
+	// minute; the rest go to the server log.
+	malformedSearches *ipWindowLimiter
 	// refusedByCard and refusedByAddr bound the refused logins per certificate fingerprint and per
 	// client address and minute.
 	refusedByCard *ipWindowLimiter
@@ -136,7 +139,9 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 		handshakes: newIPWindowLimiter(handshakeLogsPerMinute, time.Minute),
 		monitor:    mon,
 		searches:   newIPWindowLimiter(cfg.Screens.SearchesPerMinute, time.Minute),
-		documents:  document.NewSanitizer(),
+
+		malformedSearches: newIPWindowLimiter(1, time.Minute),
+		documents:         document.NewSanitizer(),
 
 		refusedByCard: newIPWindowLimiter(cfg.Limits.RefusedLoginsPerMinute, time.Minute),
 		refusedByAddr: newIPWindowLimiter(cfg.Limits.RefusedLoginsPerAddressPerMinute, time.Minute),
