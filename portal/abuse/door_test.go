@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"zorgverlenersportaal/config"
+	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/devpki"
 	"zorgverlenersportaal/portal/portaltest"
 	"zorgverlenersportaal/portal/store"
@@ -224,6 +226,51 @@ func TestAGBCodeClaims(t *testing.T) {
 				findRecord(t, env, before, "the ended session", func(r store.AccessRecord) bool {
 					return r.UserUZI == "900100074" && r.Reason == "agb.link-changed"
 				})
+			},
+		},
+	})
+}
+
+// TestConsentWithdrawalDates: a withdrawal is the newest decision or it is nothing. One dated before the
+// grant it withdraws would be stored as history, answered "saved", and change nothing: the desk would
+// believe the patient's data closed while it stays open.
+func TestConsentWithdrawalDates(t *testing.T) {
+	t.Parallel()
+	env := portaltest.Start(t, portaltest.Options{DemoData: true})
+	jong := env.Patient(t, bsnDeJong)
+
+	runAttacks(t, []attack{
+		{
+			name:    "consent withdrawal dated before the grant it withdraws",
+			defence: "access.CheckConsentChange: a withdrawal dated before the grant in force is refused with the reason (withdrawal-before-grant)",
+			try: func(t *testing.T) {
+				facts, err := env.Store.PatientFacts(context.Background(), jong.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				state, grant := facts.CurrentConsent(access.Huisartsen, time.Now())
+				if state != access.ConsentStateGranted {
+					t.Fatalf("setting up: de Jong's consent for GPs is %s", state)
+				}
+				before := grant.GivenAt.In(access.Amsterdam).AddDate(0, 0, -1).Format(time.DateOnly)
+				admin := env.Client(t, devpki.CardAdmin)
+				get(t, admin, fmt.Sprintf("/admin/patients/%d", jong.ID))
+				resp := admin.Post(t, fmt.Sprintf("/admin/patients/%d/consents/withdraw", jong.ID), url.Values{
+					"category": {string(access.Huisartsen)}, "registered_by": {"patient"}, "channel": {"desk"}, "given_on": {before}})
+				if resp.Status == http.StatusSeeOther {
+					t.Fatalf("the backdated withdrawal was saved (to %s)", resp.Header.Get("Location"))
+				}
+				want(t, "the withdrawal form", resp, http.StatusUnprocessableEntity)
+				if !strings.Contains(resp.Body, "gedateerd vóór de toestemming") {
+					t.Error("the form does not say why the withdrawal was refused")
+				}
+				after, err := env.Store.PatientFacts(context.Background(), jong.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(after.Consents) != len(facts.Consents) {
+					t.Error("a consent record was written")
+				}
 			},
 		},
 	})
