@@ -19,11 +19,11 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p, err := auth.Identify(c.Request(), s.profile)
 		if err != nil {
-			return s.refuseLogin(c, p, err)
+			return s.refuseCertificate(c, p, err)
 		}
 		_, chain, _ := auth.ClientCertificate(c.Request())
 		if err := s.revocation.Check(c.Request().Context(), chain); err != nil {
-			return s.refuseLogin(c, p, err)
+			return s.refuseCertificate(c, p, err)
 		}
 		c.Set(ctxProvider, &p)
 		return next(c)
@@ -109,7 +109,7 @@ const reasonAGBLinkChanged = "agb.link-changed"
 func (s *Server) startSession(c echo.Context, p *auth.Provider, next echo.HandlerFunc) error {
 	// A card refused again and again within the minute is not admitted anew until the minute is over.
 	if s.refusedByCard.over(p.Fingerprint, s.now()) {
-		return s.tooManyRefusals(c, *p, p.Fingerprint, "", false)
+		return s.tooManyRefusals(c, auditUser(*p), p.Fingerprint, "", false)
 	}
 	if err := s.admit(c, p); err != nil {
 		if errors.Is(err, auth.ErrAGBNeeded) {
@@ -154,11 +154,28 @@ func (s *Server) admit(c echo.Context, p *auth.Provider) error {
 // "too many refused logins" page (429); the first refusal beyond it is written as `rate-limited`, the rest
 // only to the server log, until the minute is over.
 func (s *Server) refuseLogin(c echo.Context, p auth.Provider, refusal error) error {
+	return s.refuse(c, auditUser(p), p.Fingerprint, refusal, refusal.Error())
+}
+
+// refuseCertificate is refuseLogin for a certificate the portal does not accept as the card of the
+// person it names: one that chains to a UZI CA but is not a UZI authentication certificate as the
+// portal accepts it, a revoked card, a card whose revocation cannot be checked. What it says about its
+// holder is a claim (a revoked card may be a stolen one): the access log records nobody as the user and
+// keeps the claim apart, as the JSON key "claimed" of the detail, so that no report counts the attempt
+// as the named person's.
+func (s *Server) refuseCertificate(c echo.Context, p auth.Provider, refusal error) error {
+	s.logger.Info("certificate refused", "claimed_uzi", p.UZINumber, "claimed_ura", p.SubscriberNumber, "err", refusal,
+		"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	return s.refuse(c, audit.User{}, p.Fingerprint, refusal, claimDetail(p.Identity, "", refusal.Error()))
+}
+
+// refuse writes a refused login under user (the card holder, or nobody when the certificate's identity is
+// only a claim) and returns the refusal for the error page, within the refused-login limits.
+func (s *Server) refuse(c echo.Context, user audit.User, fingerprint string, refusal error, detail string) error {
 	reason := refusal.Error()
 	if r, ok := refusal.(*auth.Refusal); ok {
 		reason = r.Reason
 	}
-	fingerprint := p.Fingerprint
 	if leaf, _, err := auth.ClientCertificate(c.Request()); err == nil {
 		fingerprint = auth.Fingerprint(leaf)
 	}
@@ -167,10 +184,10 @@ func (s *Server) refuseLogin(c echo.Context, p auth.Provider, refusal error) err
 	byAddr := s.refusedByAddr.count(c.RealIP(), now)
 	if byCard > s.refusedByCard.max || byAddr > s.refusedByAddr.max {
 		first := byCard == s.refusedByCard.max+1 || byAddr == s.refusedByAddr.max+1
-		return s.tooManyRefusals(c, p, fingerprint, reason, first)
+		return s.tooManyRefusals(c, user, fingerprint, reason, first)
 	}
-	who := audit.Actor{User: auditUser(p), Source: s.auditSource(c, fingerprint)}
-	if err := s.audit.Append(c.Request().Context(), who.LoginRefused(reason, refusal.Error())); err != nil {
+	who := audit.Actor{User: user, Source: s.auditSource(c, fingerprint)}
+	if err := s.audit.Append(c.Request().Context(), who.LoginRefused(reason, detail)); err != nil {
 		return err
 	}
 	return refusal
@@ -182,11 +199,11 @@ var errTooManyRefusals = errors.New("too many refused logins")
 // tooManyRefusals answers 429 to a card or address over its refusal limit. The first refusal beyond the
 // limit goes to the access log (reason rate-limited, with the refusal it replaced), so that the attempt
 // leaves a trace there; every one goes to the server log.
-func (s *Server) tooManyRefusals(c echo.Context, p auth.Provider, fingerprint, reason string, first bool) error {
+func (s *Server) tooManyRefusals(c echo.Context, user audit.User, fingerprint, reason string, first bool) error {
 	s.logger.Warn("login refused: too many refused logins", "reason", reason, "fingerprint", fingerprint,
 		"remote", c.RealIP(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	if first {
-		who := audit.Actor{User: auditUser(p), Source: s.auditSource(c, fingerprint)}
+		who := audit.Actor{User: user, Source: s.auditSource(c, fingerprint)}
 		detail := fmt.Sprintf("more than %d refused logins of this card or %d of this address within a minute; last refusal: %s",
 			s.refusedByCard.max, s.refusedByAddr.max, reason)
 		if err := s.audit.Append(c.Request().Context(), who.LoginRefused(reasonRateLimited, detail)); err != nil {
