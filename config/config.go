@@ -75,10 +75,23 @@ type UZIConfig struct {
 	AdmittedRoles []string `json:"admitted_roles"`
 }
 
+// DefaultCRLRefresh is the default revocation.refresh: four downloads per publication of the
+// UZI-register, whose CRLs come every hour, so that a revoked card is refused at most a quarter of an
+// hour after the register published its revocation.
+const DefaultCRLRefresh = 15 * time.Minute
+
+// MaxCRLRefresh is the longest revocation.refresh allowed: the UZI-register's publication interval.
+// Refreshing less often than the register publishes would let a revoked card in for longer than the
+// register's own cycle, for nothing.
+const MaxCRLRefresh = time.Hour
+
 // RevocationConfig governs the CRL checks. The portal fails closed: without fresh revocation data it
 // admits nobody once the grace period after the CRL's nextUpdate has passed.
 type RevocationConfig struct {
-	// Refresh is how often a CRL is downloaded again (it is also refreshed before its nextUpdate).
+	// Refresh is how often a CRL is downloaded again (it is also refreshed before its nextUpdate). The
+	// UZI-register publishes a new CRL every hour (valid 48 hours): a card it revokes is on the next
+	// one, and the portal sees it at most Refresh later. The default, DefaultCRLRefresh, keeps that
+	// second wait to a quarter of the register's cycle; more than MaxCRLRefresh is refused.
 	Refresh Duration `json:"refresh"`
 	// GracePeriod is how long after nextUpdate a CRL may still be used when no newer one can be fetched.
 	GracePeriod Duration `json:"grace_period"`
@@ -260,7 +273,7 @@ func Default(dataDir string) Config {
 			},
 		},
 		Revocation: RevocationConfig{
-			Refresh:      Duration{Duration: time.Hour},
+			Refresh:      Duration{Duration: DefaultCRLRefresh},
 			GracePeriod:  Duration{Duration: 4 * time.Hour},
 			FetchTimeout: Duration{Duration: 15 * time.Second},
 		},

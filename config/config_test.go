@@ -43,6 +43,9 @@ func TestLoadFileAndEnvironment(t *testing.T) {
 	if cfg.Audit.RetentionYears != 7 {
 		t.Errorf("audit retention = %d years, want 7 from the environment", cfg.Audit.RetentionYears)
 	}
+	if got := Default("data").Revocation.Refresh.Duration; got != 15*time.Minute {
+		t.Errorf("default CRL refresh %v, want 15m (a quarter of the UZI-register's hourly publication)", got)
+	}
 	if Default("data").Audit.RetentionYears != 5 {
 		t.Error("the default access-log retention is not 5 years")
 	}
@@ -88,6 +91,7 @@ func TestLoadNamesTheBadKey(t *testing.T) {
 		{"searches per minute env", `{}`, map[string]string{"ZVP_SCREENS_SEARCHES_PER_MINUTE": "0"}, "screens.searches_per_minute"},
 		{"env bool", `{}`, map[string]string{"ZVP_UZI_ADMIT_EMPLOYEE_CARDS": "ja"}, "ZVP_UZI_ADMIT_EMPLOYEE_CARDS"},
 		{"env duration", `{}`, map[string]string{"ZVP_REVOCATION_REFRESH": "hourly"}, "revocation.refresh"},
+		{"CRL refresh slower than the register publishes", `{"revocation": {"refresh": "2h"}}`, nil, "revocation.refresh"},
 		{"ops addr without port", `{"ops": {"addr": "localhost"}}`, nil, "ops.addr"},
 		{"ops addr same as addr", `{"addr": "127.0.0.1:9443", "ops": {"addr": "127.0.0.1:9443"}}`, nil, "ops.addr"},
 	}

@@ -87,8 +87,11 @@ func (c Config) Validate() error {
 			bad("uzi.admitted_roles", "%q is not a role code such as 01.015 or a prefix such as 17.*", r)
 		}
 	}
-	if c.Revocation.Refresh.Duration <= 0 {
+	switch {
+	case c.Revocation.Refresh.Duration <= 0:
 		bad("revocation.refresh", "must be longer than zero")
+	case c.Revocation.Refresh.Duration > MaxCRLRefresh:
+		bad("revocation.refresh", "must be at most %s: the UZI-register publishes a new CRL every hour, and a revoked card stays in until the portal downloads it", MaxCRLRefresh)
 	}
 	if c.Revocation.GracePeriod.Duration < 0 {
 		bad("revocation.grace_period", "must not be negative")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"zorgverlenersportaal/config"
+	"zorgverlenersportaal/portal"
 	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/devpki"
 	"zorgverlenersportaal/portal/portaltest"
@@ -270,6 +271,46 @@ func TestConsentWithdrawalDates(t *testing.T) {
 				}
 				if len(after.Consents) != len(facts.Consents) {
 					t.Error("a consent record was written")
+				}
+			},
+		},
+	})
+}
+
+// TestRevocationWindow: a card the UZI-register revoked keeps working until the portal downloads the
+// register's next CRL. The register publishes one every hour; with a refresh of an hour the card got
+// another hour on top (56 minutes measured). The portal's clock is moved instead of waiting.
+func TestRevocationWindow(t *testing.T) {
+	t.Parallel()
+	clock := portaltest.NewClock(time.Now())
+	env := portaltest.Start(t, portaltest.Options{
+		PrivatePKI: []string{devpki.CardGP},
+		Server:     []portal.Option{portal.WithClock(clock.Now)},
+	})
+	runAttacks(t, []attack{
+		{
+			name:    "revoked card used for most of an hour after the register published the revocation",
+			defence: "revocation.refresh defaults to a quarter of the register's hourly publication (15m, at most 1h); a request starts a refresh that is due",
+			try: func(t *testing.T) {
+				gp := env.Client(t, devpki.CardGP)
+				if resp := get(t, gp, "/"); resp.Status != http.StatusOK {
+					t.Fatalf("setting up: the card before its revocation: %d", resp.Status)
+				}
+				// The register revokes the card and publishes its CRL; twenty minutes pass.
+				if err := env.PKI.Revoke(context.Background(), devpki.CardGP); err != nil {
+					t.Fatal(err)
+				}
+				clock.Advance(20 * time.Minute)
+				deadline := time.Now().Add(10 * time.Second) // only stops a broken build from hanging
+				for {
+					resp := get(t, gp, "/")
+					if resp.Status == http.StatusForbidden && strings.Contains(resp.Body, "ingetrokken") {
+						return
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("twenty minutes after the register published the revocation the card is not refused (status %d)", resp.Status)
+					}
+					time.Sleep(50 * time.Millisecond)
 				}
 			},
 		},
