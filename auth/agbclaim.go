@@ -145,13 +145,15 @@ func (a *Admission) LatestClaim(ctx context.Context, uziNumber string) (AGBClaim
 	return c, true, nil
 }
 
-// LinkStillHolds reports whether an open session's AGB code is still the provider's: for a card that
-// carries no code, the session's code must still be the one linked to the UZI number, and the latest
-// register check must have admitted it. A link moved to somebody else by the administrator, or refused at
-// a later login, ends the session at its next request. A card that carries the code itself is the
-// register's own statement and always holds; N cards have no code.
+// LinkStillHolds reports whether an open session's AGB code is still the provider's. The code must still
+// be the one linked to the UZI number, and the latest register check must have admitted it: a typed code
+// the administrator gave to somebody else, or one refused at a later login, ends the session at its next
+// request. The register is asked again once per Dutch calendar day of the session (registrations end at
+// the end of a day), so a registration that ended, whether the code is on the card or was typed, also
+// ends the session on the first request of the next day. A register that cannot answer does not end a
+// session (it is asked again at the next request); a definite refusal does. N cards have no code.
 func (a *Admission) LinkStillHolds(ctx context.Context, p *Provider, sessionAGB string) (bool, error) {
-	if p.HasAGB() || needsNoAGB(p) {
+	if needsNoAGB(p) {
 		return true, nil
 	}
 	link, err := a.links.AGBLink(ctx, p.UZINumber)
@@ -161,5 +163,19 @@ func (a *Admission) LinkStillHolds(ctx context.Context, p *Provider, sessionAGB 
 	case err != nil:
 		return false, fmt.Errorf("auth: AGB link of %s: %w", p.UZINumber, err)
 	}
-	return link.Code == sessionAGB && link.Outcome == OutcomeAdmitted, nil
+	if link.Code != sessionAGB || link.Outcome != OutcomeAdmitted {
+		return false, nil
+	}
+	now := a.now()
+	if !agb.Today(link.CheckedAt).Before(agb.Today(now)) {
+		return true, nil
+	}
+	_, cerr := a.check(ctx, p, link.Code)
+	if reason, _ := agb.ReasonOf(cerr); reason == agb.ReasonUnavailable {
+		return true, nil
+	}
+	if err := a.links.RecordAGBCheck(ctx, p.UZINumber, now, outcome(cerr)); err != nil {
+		return false, fmt.Errorf("auth: record AGB check of %s: %w", p.UZINumber, err)
+	}
+	return cerr == nil, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"zorgverlenersportaal/agb"
 )
@@ -137,8 +138,51 @@ func TestTypedAGBCodeClaims(t *testing.T) {
 		}
 		withCard := card("900100001", "Anna", "de Vries", "90000101", "Huisartsenpraktijk De Linde")
 		withCard.AGBCode = "01012345"
+		if err := a.Admit(ctx, withCard, nil); err != nil {
+			t.Fatal(err)
+		}
 		if ok, _ := a.LinkStillHolds(ctx, withCard, "01012345"); !ok {
 			t.Error("a code on the card itself does not hold")
+		}
+	})
+	t.Run("a registration that ended ends the session on the next day", func(t *testing.T) {
+		now := time.Date(2026, 12, 8, 21, 0, 0, 0, time.UTC) // 22:00 in Amsterdam
+		ended := register(t, gpRegistration("01012345", "Vries", agb.Date{}))
+		links := &memoryLinks{links: map[string]AGBLink{}}
+		a := NewAdmission(Policy{AdmittedRoles: []string{"01.015"}}, nil, ended, links, func() time.Time { return now })
+		p := card("900100001", "Anna", "de Vries", "90000101", "Huisartsenpraktijk De Linde")
+		p.AGBCode = "01012345"
+		if err := a.Admit(ctx, p, nil); err != nil {
+			t.Fatal(err)
+		}
+		// The register ends the registration today: it holds until the end of the day.
+		if err := ended.Put(gpRegistration("01012345", "Vries", agb.Today(now))); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(time.Hour) // 23:00, the same day
+		if ok, err := a.LinkStillHolds(ctx, p, "01012345"); !ok || err != nil {
+			t.Fatalf("on its last day: %v %v", ok, err)
+		}
+		now = now.Add(2 * time.Hour) // 01:00, the next day
+		if ok, err := a.LinkStillHolds(ctx, p, "01012345"); ok || err != nil {
+			t.Fatalf("the day after it ended: %v %v", ok, err)
+		}
+		if l := links.links[p.UZINumber]; l.Outcome != "agb.ended" {
+			t.Errorf("the link does not record the refusal: %+v", l)
+		}
+	})
+	t.Run("a register that cannot answer does not end the session", func(t *testing.T) {
+		now := time.Date(2026, 12, 8, 21, 0, 0, 0, time.UTC) // 22:00 in Amsterdam
+		links := &memoryLinks{links: map[string]AGBLink{}}
+		up := NewAdmission(Policy{AdmittedRoles: []string{"01.015"}}, nil, reg, links, func() time.Time { return now })
+		p := card("900100001", "Anna", "de Vries", "90000101", "Huisartsenpraktijk De Linde")
+		p.AGBCode = "01012345"
+		if err := up.Admit(ctx, p, nil); err != nil {
+			t.Fatal(err)
+		}
+		down := NewAdmission(Policy{AdmittedRoles: []string{"01.015"}}, nil, downLookup{}, links, func() time.Time { return now.Add(3 * time.Hour) })
+		if ok, err := down.LinkStillHolds(ctx, p, "01012345"); !ok || err != nil {
+			t.Fatalf("register down: %v %v", ok, err)
 		}
 	})
 }
