@@ -48,6 +48,11 @@ type AGBLink struct {
 	LinkedAt  time.Time
 	CheckedAt time.Time
 	Outcome   string
+	// HolderName, HolderURA and HolderOrg describe the card the link was saved for, so that an
+	// administrator deciding a conflicting claim sees who holds the code.
+	HolderName string
+	HolderURA  string
+	HolderOrg  string
 }
 
 // LinkStore keeps the UZI -> AGB links (the portal's database).
@@ -60,6 +65,14 @@ type LinkStore interface {
 	SaveAGBLink(ctx context.Context, link AGBLink) error
 	// RecordAGBCheck records when the link of a UZI number was last checked and with what outcome.
 	RecordAGBCheck(ctx context.Context, uziNumber string, at time.Time, outcome string) error
+	// AGBLinksOfCode returns every link of an AGB code.
+	AGBLinksOfCode(ctx context.Context, code string) ([]AGBLink, error)
+	// SaveAGBClaim records a typed code that waits for the administrator.
+	SaveAGBClaim(ctx context.Context, claim AGBClaim) error
+	// LatestAGBClaim returns the newest claim of a UZI number, or an error wrapping ErrNoClaim.
+	LatestAGBClaim(ctx context.Context, uziNumber string) (AGBClaim, error)
+	// OrganisationAGBCodes returns the AGB codes the hospital's data gives the organisation of a URA.
+	OrganisationAGBCodes(ctx context.Context, ura string) ([]string, error)
 }
 
 // Admission applies every rule of DESIGN.md §2 that is decided after the TLS handshake, when a session
@@ -93,7 +106,7 @@ func (a *Admission) screen(ctx context.Context, p *Provider, chain []*x509.Certi
 	if err := a.policy.Check(p.Identity); err != nil {
 		return err
 	}
-	p.Administrator = a.policy.IsAdministrator(p.UZINumber)
+	p.Administrator = a.policy.IsAdministrator(p.Identity)
 	if a.revocation != nil {
 		if err := a.revocation.CheckOnline(ctx, chain); err != nil {
 			return err
@@ -125,7 +138,8 @@ func (a *Admission) Admit(ctx context.Context, p *Provider, chain []*x509.Certif
 	now := a.now()
 	if p.HasAGB() {
 		reg, err := a.check(ctx, p, p.AGBCode)
-		link := AGBLink{UZINumber: p.UZINumber, Code: p.AGBCode, Source: LinkSourceCard, LinkedAt: now, CheckedAt: now, Outcome: outcome(err)}
+		link := AGBLink{UZINumber: p.UZINumber, Code: p.AGBCode, Source: LinkSourceCard, LinkedAt: now, CheckedAt: now, Outcome: outcome(err),
+			HolderName: p.DisplayName(), HolderURA: p.SubscriberNumber, HolderOrg: p.Organisation}
 		if serr := a.links.SaveAGBLink(ctx, link); serr != nil {
 			return fmt.Errorf("auth: remember AGB link of %s: %w", p.UZINumber, serr)
 		}
@@ -172,10 +186,17 @@ func (a *Admission) NeedsAGBEntry(ctx context.Context, p *Provider, chain []*x50
 	return false, nil
 }
 
-// AcceptAGB checks a code the provider typed on the first-entry page and, when the register confirms it
-// (exists as zorgverlener, active today, a qualification that fits the UZI role, the card's surname),
-// links it to the UZI number and sets p.AGB. Each refusal is a *Refusal with its own reason; after
-// maxAGBAttempts refusals within agbAttemptWindow further codes are refused without looking them up.
+// AcceptAGB checks a code the provider typed on the first-entry page. The register must confirm it
+// (exists as zorgverlener, active today, a qualification that fits the UZI role, the card's surname);
+// each refusal is a *Refusal with its own reason, and after maxAGBAttempts refusals within
+// agbAttemptWindow further codes are refused without looking them up. A code on another person's card
+// is refused: the card is the UZI-register's own statement.
+//
+// A surname is not enough to link a code by typing. The code is linked at once (p.AGB set) only when the
+// register's record fits the card beyond it: the initials, and the organisation where the register names
+// the person's workplaces (holderClaim); and only when nobody else typed it before. Otherwise the claim
+// waits for the hospital's administrator, who sees both holders of a conflicting code, and an error
+// wrapping ErrAGBClaimPending is returned; while a claim waits, no other code can be typed.
 // ErrAGBEntryNotAllowed is returned when the card carries a code or one is linked already.
 func (a *Admission) AcceptAGB(ctx context.Context, p *Provider, chain []*x509.Certificate, typed string) error {
 	needed, err := a.NeedsAGBEntry(ctx, p, chain)
@@ -184,6 +205,11 @@ func (a *Admission) AcceptAGB(ctx context.Context, p *Provider, chain []*x509.Ce
 	}
 	if !needed {
 		return ErrAGBEntryNotAllowed
+	}
+	if _, pending, err := a.PendingClaim(ctx, p.UZINumber); err != nil {
+		return fmt.Errorf("auth: AGB code claim of %s: %w", p.UZINumber, err)
+	} else if pending {
+		return fmt.Errorf("%w: a claim of this card waits already", ErrAGBClaimPending)
 	}
 	now := a.now()
 	if !a.attempts.allow(p.UZINumber, now) {
@@ -199,11 +225,37 @@ func (a *Admission) AcceptAGB(ctx context.Context, p *Provider, chain []*x509.Ce
 		}
 		return err
 	}
-	link := AGBLink{UZINumber: p.UZINumber, Code: string(reg.Code), Source: LinkSourceEntered, LinkedAt: now, CheckedAt: now, Outcome: OutcomeAdmitted}
+	code := string(reg.Code)
+	holders, err := a.links.AGBLinksOfCode(ctx, code)
+	if err != nil {
+		return fmt.Errorf("auth: AGB links of %s: %w", code, err)
+	}
+	for _, h := range holders {
+		if h.UZINumber != p.UZINumber && h.Source == LinkSourceCard {
+			a.attempts.fail(p.UZINumber, now)
+			return &Refusal{Reason: ReasonAGBLinkedElsewhere, Detail: fmt.Sprintf("%s is on the UZI card of %s", code, h.UZINumber)}
+		}
+	}
+	for _, h := range holders {
+		if h.UZINumber != p.UZINumber {
+			return a.queueClaim(ctx, p, code, ClaimLinkedElsewhere,
+				fmt.Sprintf("%s is linked to UZI %s (%s, URA %s), who typed it on %s", code, h.UZINumber, h.HolderName, h.HolderURA,
+					h.LinkedAt.UTC().Format(time.DateOnly)), h.UZINumber)
+		}
+	}
+	reason, detail, err := a.holderClaim(ctx, p, reg)
+	if err != nil {
+		return err
+	}
+	if reason != "" {
+		return a.queueClaim(ctx, p, code, reason, detail, "")
+	}
+	link := AGBLink{UZINumber: p.UZINumber, Code: code, Source: LinkSourceEntered, LinkedAt: now, CheckedAt: now, Outcome: OutcomeAdmitted,
+		HolderName: p.DisplayName(), HolderURA: p.SubscriberNumber, HolderOrg: p.Organisation}
 	if err := a.links.SaveAGBLink(ctx, link); err != nil {
 		if errors.Is(err, ErrLinkedElsewhere) {
-			a.attempts.fail(p.UZINumber, now)
-			return &Refusal{Reason: ReasonAGBLinkedElsewhere, Detail: fmt.Sprintf("%s is linked to another UZI number", reg.Code), Err: err}
+			// Somebody typed it in the meantime: the administrator decides, as above.
+			return a.queueClaim(ctx, p, code, ClaimLinkedElsewhere, code+" was linked to another UZI number while this card typed it", "")
 		}
 		return fmt.Errorf("auth: link AGB code of %s: %w", p.UZINumber, err)
 	}

@@ -16,6 +16,11 @@ import (
 
 func TestPolicy(t *testing.T) {
 	admin := "900100011"
+	const hospital, elsewhere = "90000001", "90000101"
+	adminPolicy := Policy{Administrators: []string{admin}, HospitalURA: hospital}
+	adminCard := func(ura string) uzi.Identity { id := nCard(admin); id.SubscriberNumber = ura; return id }
+	adminZCard := zCard("01.015")
+	adminZCard.UZINumber, adminZCard.SubscriberNumber = admin, hospital
 	tests := []struct {
 		name   string
 		policy Policy
@@ -31,7 +36,9 @@ func TestPolicy(t *testing.T) {
 		{"admitted by prefix with a scope", Policy{AdmittedRoles: []string{"01.0*"}, HasScope: func(r string) bool { return r != "01.070" }}, zCard("01.000"), ""},
 		{"N card refused by default", Policy{AdmittedRoles: []string{"01.*"}}, nCard("900100008"), ReasonCardTypeRefused},
 		{"N card with delegated staff", Policy{AdmitEmployeeCards: true}, nCard("900100008"), ""},
-		{"administrator's N card always", Policy{Administrators: []string{admin}}, nCard(admin), ""},
+		{"administrator's N card of the hospital always", adminPolicy, adminCard(hospital), ""},
+		{"administrator's N card of another organisation is an ordinary N card", adminPolicy, adminCard(elsewhere), ReasonCardTypeRefused},
+		{"administrator's UZI number without a hospital URA configured", Policy{Administrators: []string{admin}}, adminCard(hospital), ReasonCardTypeRefused},
 		{"M card never", Policy{AdmitEmployeeCards: true, AdmittedRoles: []string{"00.000"}}, uzi.Identity{CardType: uzi.CardMedewerkerNietOpNaam, RoleCode: "00.000"}, ReasonCardTypeRefused},
 		{"S certificate never", Policy{AdmitEmployeeCards: true, Administrators: []string{admin}}, uzi.Identity{CardType: uzi.CardServer, UZINumber: admin, RoleCode: "00.000"}, ReasonCardTypeRefused},
 	}
@@ -52,13 +59,27 @@ func TestPolicy(t *testing.T) {
 			}
 		})
 	}
+	for _, tt := range []struct {
+		name string
+		id   uzi.Identity
+		want bool
+	}{
+		{"N card of the hospital", adminCard(hospital), true},
+		{"N card of another organisation", adminCard(elsewhere), false},
+		{"the same person's zorgverlenerpas for the hospital", adminZCard, false},
+		{"N card of the hospital of somebody else", func() uzi.Identity { id := nCard("900100008"); id.SubscriberNumber = hospital; return id }(), false},
+	} {
+		if got := adminPolicy.IsAdministrator(tt.id); got != tt.want {
+			t.Errorf("administrator: %s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
 	if got := NeverAdmittedRoles(); fmt.Sprint(got) != "[01.008 01.048 01.055]" {
 		t.Errorf("never-admitted roles %v", got)
 	}
 }
 
 func zCard(role string) uzi.Identity {
-	return uzi.Identity{CardType: uzi.CardZorgverlener, UZINumber: "900100001", RoleCode: role, Surname: "de Vries", AGBCode: uzi.NoAGBCode}
+	return uzi.Identity{CardType: uzi.CardZorgverlener, UZINumber: "900100001", RoleCode: role, GivenName: "Anna", Surname: "de Vries", AGBCode: uzi.NoAGBCode}
 }
 
 func nCard(uziNumber string) uzi.Identity {
@@ -67,9 +88,53 @@ func nCard(uziNumber string) uzi.Identity {
 
 // memoryLinks is a LinkStore in memory with the store's rules.
 type memoryLinks struct {
-	mu    sync.Mutex
-	links map[string]AGBLink
-	fail  error
+	mu     sync.Mutex
+	links  map[string]AGBLink
+	claims []AGBClaim
+	orgs   map[string][]string // URA -> AGB codes of the organisation
+	fail   error
+}
+
+func (m *memoryLinks) AGBLinksOfCode(_ context.Context, code string) ([]AGBLink, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []AGBLink
+	for _, l := range m.links {
+		if l.Code == code {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+func (m *memoryLinks) SaveAGBClaim(_ context.Context, c AGBClaim) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, other := range m.claims {
+		if other.UZINumber == c.UZINumber && other.Status == ClaimStatusPending {
+			return errors.New("a claim of this UZI number waits already")
+		}
+	}
+	c.ID = int64(len(m.claims) + 1)
+	m.claims = append(m.claims, c)
+	return nil
+}
+
+func (m *memoryLinks) LatestAGBClaim(_ context.Context, uziNumber string) (AGBClaim, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := len(m.claims) - 1; i >= 0; i-- {
+		if m.claims[i].UZINumber == uziNumber {
+			return m.claims[i], nil
+		}
+	}
+	return AGBClaim{}, ErrNoClaim
+}
+
+func (m *memoryLinks) OrganisationAGBCodes(_ context.Context, ura string) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.orgs[ura], nil
 }
 
 func (m *memoryLinks) AGBLink(_ context.Context, uziNumber string) (AGBLink, error) {
@@ -115,12 +180,15 @@ func register(t *testing.T, regs ...agb.Registration) *agb.MapRegister {
 	return m
 }
 
+// gpRegistration is a huisarts's registration; the initials are those of the test cards' given names
+// (Anna de Vries, Bram Jansen).
 func gpRegistration(code, surname string, end agb.Date) agb.Registration {
 	status := agb.StatusActive
 	if !end.IsZero() {
 		status = agb.StatusEnded
 	}
-	return agb.Registration{Code: agb.Code(code), Kind: agb.KindZorgverlener, Surname: surname, Start: agb.MustDate(2010, 1, 1), End: end,
+	initials := map[string]string{"Vries": "A.", "Jansen": "B."}[surname]
+	return agb.Registration{Code: agb.Code(code), Kind: agb.KindZorgverlener, Surname: surname, Initials: initials, Start: agb.MustDate(2010, 1, 1), End: end,
 		Status: status, Qualifications: []agb.Qualification{{Code: "0101", Start: agb.MustDate(2010, 1, 1)}}}
 }
 
@@ -132,7 +200,7 @@ func TestAdmissionAGB(t *testing.T) {
 		gpRegistration("01067890", "Jansen", agb.MustDate(2015, 8, 31)),
 	)
 	links := &memoryLinks{links: map[string]AGBLink{}}
-	policy := Policy{AdmittedRoles: []string{"01.015"}, Administrators: []string{"900100011"}}
+	policy := Policy{AdmittedRoles: []string{"01.015"}, Administrators: []string{"900100011"}, HospitalURA: "90000001"}
 	a := NewAdmission(policy, nil, reg, links, nil)
 
 	t.Run("code on the card", func(t *testing.T) {
@@ -157,7 +225,7 @@ func TestAdmissionAGB(t *testing.T) {
 	})
 	bram := func() *Provider {
 		p := &Provider{Identity: zCard("01.015")}
-		p.UZINumber, p.Surname = "900100002", "Jansen"
+		p.UZINumber, p.GivenName, p.Surname = "900100002", "Bram", "Jansen"
 		return p
 	}
 	t.Run("no code: ask, accept, re-check", func(t *testing.T) {
@@ -201,6 +269,7 @@ func TestAdmissionAGB(t *testing.T) {
 	})
 	t.Run("administrator needs no AGB code", func(t *testing.T) {
 		p := &Provider{Identity: nCard("900100011")}
+		p.SubscriberNumber = "90000001"
 		if err := a.Admit(ctx, p, nil); err != nil || !p.Administrator || p.AGB != "" {
 			t.Fatalf("err %v, %+v", err, p)
 		}
@@ -230,7 +299,7 @@ func TestAGBAttemptsAreLimited(t *testing.T) {
 		&memoryLinks{links: map[string]AGBLink{}}, clock)
 	p := func() *Provider {
 		p := &Provider{Identity: zCard("01.015")}
-		p.UZINumber, p.Surname = "900100002", "Jansen"
+		p.UZINumber, p.GivenName, p.Surname = "900100002", "Bram", "Jansen"
 		return p
 	}
 	for range 3 {

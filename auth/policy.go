@@ -16,18 +16,22 @@ type Policy struct {
 	AdmitEmployeeCards bool
 	// AdmittedRoles lists admitted UZI role codes; a code ending in * admits every code with that prefix.
 	AdmittedRoles []string
-	// Administrators lists the UZI numbers of hospital staff who manage the portal; their N cards are
-	// always admitted, whatever AdmitEmployeeCards says, because they are the hospital's own people.
+	// Administrators lists the UZI numbers of hospital staff who manage the portal. A UZI number stays
+	// with a person across cards and organisations, so it alone does not make an administrator: see
+	// IsAdministrator.
 	Administrators []string
 	// HasScope reports whether a role has data to see (access.role_scope); a role without any is refused
 	// at login, so that no provider lands in an empty portal. Nil: every admitted role has a scope.
 	HasScope func(role string) bool
+	// HospitalURA is the URA of the hospital that runs the portal (hospital.ura): an administrator's card
+	// must be issued for it.
+	HospitalURA string
 }
 
-// PolicyFromConfig reads the policy from uzi.admit_employee_cards, uzi.admitted_roles and
-// hospital.administrators.
+// PolicyFromConfig reads the policy from uzi.admit_employee_cards, uzi.admitted_roles,
+// hospital.administrators and hospital.ura.
 func PolicyFromConfig(cfg config.Config) Policy {
-	p := Policy{AdmitEmployeeCards: cfg.UZI.AdmitEmployeeCards}
+	p := Policy{AdmitEmployeeCards: cfg.UZI.AdmitEmployeeCards, HospitalURA: strings.TrimSpace(cfg.Hospital.URA)}
 	p.AdmittedRoles = append(p.AdmittedRoles, cfg.UZI.AdmittedRoles...)
 	for _, a := range cfg.Hospital.Administrators {
 		p.Administrators = append(p.Administrators, strings.TrimSpace(a))
@@ -53,14 +57,21 @@ func NeverAdmittedRoles() []string {
 	return out
 }
 
-// IsAdministrator reports whether the UZI number is one of the hospital's administrators.
-func (p Policy) IsAdministrator(uziNumber string) bool {
-	return uziNumber != "" && slices.Contains(p.Administrators, uziNumber)
+// IsAdministrator reports whether the card is an administrator's: a named employee card (N, the card the
+// UZI-register issues to an organisation's staff) issued for the hospital's own URA, of a UZI number named
+// in hospital.administrators. The same person's card for another organisation, or their zorgverlenerpas,
+// is an ordinary card: the UZI number follows the person, the URA says for whom they act, and a person who
+// leaves the hospital loses the hospital's card with it.
+func (p Policy) IsAdministrator(id uzi.Identity) bool {
+	return id.UZINumber != "" && p.HospitalURA != "" &&
+		id.CardType == uzi.CardMedewerkerOpNaam &&
+		id.SubscriberNumber == p.HospitalURA &&
+		slices.Contains(p.Administrators, id.UZINumber)
 }
 
 // Check decides on the card type and the role. Z cards pass when their role is admitted and not one of
-// the never-admitted roles; N cards pass for administrators, and for everybody else only when employee
-// cards are admitted; M and S cards never pass. The result is nil or a *Refusal.
+// the never-admitted roles; N cards pass for administrators (IsAdministrator: their UZI number on a card of
+// the hospital's URA), and for everybody else only when employee cards are admitted; M and S cards never pass. The result is nil or a *Refusal.
 func (p Policy) Check(id uzi.Identity) error {
 	switch id.CardType {
 	case uzi.CardZorgverlener:
@@ -78,11 +89,11 @@ func (p Policy) Check(id uzi.Identity) error {
 		}
 		return nil
 	case uzi.CardMedewerkerOpNaam:
-		if p.IsAdministrator(id.UZINumber) || p.AdmitEmployeeCards {
+		if p.IsAdministrator(id) || p.AdmitEmployeeCards {
 			return nil
 		}
 		return &Refusal{Reason: ReasonCardTypeRefused,
-			Detail: "named employee card (N) of somebody who is not a hospital administrator, and uzi.admit_employee_cards is off"}
+			Detail: fmt.Sprintf("named employee card (N) for URA %s, not of a hospital administrator (hospital.administrators on a card of hospital.ura %s), and uzi.admit_employee_cards is off", id.SubscriberNumber, p.HospitalURA)}
 	}
 	return &Refusal{Reason: ReasonCardTypeRefused, Detail: fmt.Sprintf("card type %q is never admitted", id.CardType)}
 }

@@ -16,7 +16,8 @@ type Provider struct {
 	Fingerprint string
 	// AGB is the AGB code admission accepted for this provider: from the card, or the stored link.
 	AGB string
-	// Administrator is set for hospital staff named in hospital.administrators.
+	// Administrator is set for hospital staff named in hospital.administrators, on an N card issued for
+	// hospital.ura (Policy.IsAdministrator).
 	Administrator bool
 }
 

@@ -48,7 +48,8 @@ type Revocation struct {
 
 // RevocationOptions configure a Revocation; zero values take the defaults noted per field.
 type RevocationOptions struct {
-	// Refresh is the longest time a CRL is kept without downloading it again (revocation.refresh).
+	// Refresh is the longest time a CRL is kept without downloading it again (revocation.refresh);
+	// default DefaultCRLRefresh.
 	Refresh time.Duration
 	// GracePeriod is how long after nextUpdate a CRL is still used when no newer one can be had
 	// (revocation.grace_period); zero means none.
@@ -65,6 +66,10 @@ type RevocationOptions struct {
 	Logger *slog.Logger
 }
 
+// DefaultCRLRefresh is the refresh interval when none is configured: a quarter of the UZI-register's
+// hourly CRL publication (config.DefaultCRLRefresh, which the configuration's default is).
+const DefaultCRLRefresh = 15 * time.Minute
+
 // maxCRLSize bounds one CRL download. The UZI-register's CRLs are a few megabytes at most; anything far
 // larger is not a CRL we want to hold in memory.
 const maxCRLSize = 64 << 20
@@ -76,7 +81,7 @@ const maxClockSkew = 5 * time.Minute
 // distribution point, and its CRL is downloaded then.
 func NewRevocation(o RevocationOptions) *Revocation {
 	if o.Refresh <= 0 {
-		o.Refresh = time.Hour
+		o.Refresh = DefaultCRLRefresh
 	}
 	if o.FetchTimeout <= 0 {
 		o.FetchTimeout = 15 * time.Second
@@ -164,6 +169,11 @@ func (r *Revocation) Check(ctx context.Context, chain []*x509.Certificate) error
 		r.poke()
 		return unavailable(fmt.Sprintf("the CRL of %s expired at %s and the grace period ended at %s; no newer one could be obtained",
 			issuer.Subject.CommonName, snap.nextUpdate.UTC().Format(time.RFC3339), snap.nextUpdate.Add(r.grace).UTC().Format(time.RFC3339)), lastErr)
+	}
+	// A refresh that is due but has not run (the background loop sleeps on the wall clock, which may
+	// have jumped, or is busy) is started now; this request still uses the CRL at hand.
+	if !now.Before(r.due(e)) {
+		r.poke()
 	}
 	serial := serialKey(leaf.SerialNumber)
 	if _, revoked := snap.revoked[serial]; revoked {
@@ -311,6 +321,11 @@ func (r *Revocation) untilNextDue() time.Duration {
 func (r *Revocation) due(e *issuerCRL) time.Time {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
+	return r.dueLocked(e)
+}
+
+// dueLocked is due for a caller that holds r.mu.
+func (r *Revocation) dueLocked(e *issuerCRL) time.Time {
 	retryAt := e.lastTry.Add(r.retry)
 	if e.crl == nil {
 		return retryAt
@@ -489,6 +504,8 @@ type CRLStatus struct {
 	// LastAttempt and LastError describe the last failed download since the last good one.
 	LastAttempt time.Time
 	LastError   string
+	// NextRefresh is when the CRL is due to be downloaded again.
+	NextRefresh time.Time
 }
 
 // Status reports the CRL of every issuing CA seen so far, sorted by issuer, for monitoring and alerting
@@ -499,7 +516,7 @@ func (r *Revocation) Status() []CRLStatus {
 	defer r.mu.RUnlock()
 	out := make([]CRLStatus, 0, len(r.issuers))
 	for _, e := range r.issuers {
-		s := CRLStatus{Issuer: e.issuer.Subject.CommonName, LastAttempt: e.lastTry}
+		s := CRLStatus{Issuer: e.issuer.Subject.CommonName, LastAttempt: e.lastTry, NextRefresh: r.dueLocked(e)}
 		if e.lastErr != nil {
 			s.LastError = e.lastErr.Error()
 		}

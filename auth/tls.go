@@ -26,6 +26,14 @@ var ErrNoCertificate = errors.New("no verified client certificate")
 // whenever the client offers it), at most maxVersion when set (smartcard middleware that cannot sign
 // RSA-PSS, which TLS 1.3 requires for the client's signature, needs "1.2"), and only AEAD cipher suites
 // with forward secrecy for TLS 1.2.
+//
+// TLS session resumption is off. A resumed connection proves only that the client holds the secret of an
+// earlier session (a ticket and its key, which live in the browser's memory and can be copied), not the
+// card: crypto/tls would hand it the earlier connection's verified chain and the portal would log it in as
+// the card holder, for as long as the ticket lives, after a logout and with the card pulled. Every new
+// connection therefore makes a full handshake in which the card signs. crypto/tls keeps no server-side
+// session cache; tickets are its only way to resume, and SessionTicketsDisabled switches them off for TLS
+// 1.2 and 1.3 alike.
 func ServerTLSConfig(certFile, keyFile, clientCAFile, minVersion, maxVersion string) (*tls.Config, error) {
 	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 	if err != nil {
@@ -57,7 +65,8 @@ func ServerTLSConfig(certFile, keyFile, clientCAFile, minVersion, maxVersion str
 			tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 			tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 		},
-		NextProtos: []string{"h2", "http/1.1"},
+		NextProtos:             []string{"h2", "http/1.1"},
+		SessionTicketsDisabled: true,
 	}, nil
 }
 

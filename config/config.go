@@ -79,10 +79,23 @@ type UZIConfig struct {
 	AdmittedRoles []string `json:"admitted_roles"`
 }
 
+// DefaultCRLRefresh is the default revocation.refresh: four downloads per publication of the
+// UZI-register, whose CRLs come every hour, so that a revoked card is refused at most a quarter of an
+// hour after the register published its revocation.
+const DefaultCRLRefresh = 15 * time.Minute
+
+// MaxCRLRefresh is the longest revocation.refresh allowed: the UZI-register's publication interval.
+// Refreshing less often than the register publishes would let a revoked card in for longer than the
+// register's own cycle, for nothing.
+const MaxCRLRefresh = time.Hour
+
 // RevocationConfig governs the CRL checks. The portal fails closed: without fresh revocation data it
 // admits nobody once the grace period after the CRL's nextUpdate has passed.
 type RevocationConfig struct {
-	// Refresh is how often a CRL is downloaded again (it is also refreshed before its nextUpdate).
+	// Refresh is how often a CRL is downloaded again (it is also refreshed before its nextUpdate). The
+	// UZI-register publishes a new CRL every hour (valid 48 hours): a card it revokes is on the next
+	// one, and the portal sees it at most Refresh later. The default, DefaultCRLRefresh, keeps that
+	// second wait to a quarter of the register's cycle; more than MaxCRLRefresh is refused.
 	Refresh Duration `json:"refresh"`
 	// GracePeriod is how long after nextUpdate a CRL may still be used when no newer one can be fetched.
 	GracePeriod Duration `json:"grace_period"`
@@ -104,8 +117,12 @@ type SessionConfig struct {
 // HospitalConfig describes the hospital that runs the portal.
 type HospitalConfig struct {
 	Name string `json:"name"`
-	URA  string `json:"ura"`
-	// Administrators lists the UZI numbers of hospital staff who may manage consent and relationships.
+	// URA is the hospital's URA (UZI-register abonneenummer). It has no default: an administrator is
+	// recognised by a named employee card (N) issued for this URA, so a wrong value would hand /admin to
+	// another organisation's staff.
+	URA string `json:"ura"`
+	// Administrators lists the UZI numbers of hospital staff who may manage consent and relationships;
+	// only their N cards issued for URA open /admin, the same person's other cards are ordinary cards.
 	Administrators []string `json:"administrators"`
 }
 
@@ -275,7 +292,7 @@ func Default(dataDir string) Config {
 			},
 		},
 		Revocation: RevocationConfig{
-			Refresh:      Duration{Duration: time.Hour},
+			Refresh:      Duration{Duration: DefaultCRLRefresh},
 			GracePeriod:  Duration{Duration: 4 * time.Hour},
 			FetchTimeout: Duration{Duration: 15 * time.Second},
 		},
@@ -286,7 +303,6 @@ func Default(dataDir string) Config {
 		},
 		Hospital: HospitalConfig{
 			Name: "Ziekenhuis Rivierenland",
-			URA:  "90000001",
 		},
 		Access: defaultAccess(),
 		Audit: AuditConfig{
@@ -422,16 +438,6 @@ func (c Config) Path(name string) string {
 		return name
 	}
 	return filepath.Join(c.DataDir, name)
-}
-
-// IsAdministrator reports whether the UZI number belongs to hospital staff named as administrator.
-func (c Config) IsAdministrator(uziNumber string) bool {
-	for _, a := range c.Hospital.Administrators {
-		if strings.TrimSpace(a) == uziNumber {
-			return true
-		}
-	}
-	return false
 }
 
 // Duration is a time.Duration written as "15m" or "12h" in the file and in the environment.

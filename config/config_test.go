@@ -17,7 +17,7 @@ func TestDefaultIsValid(t *testing.T) {
 
 func TestLoadFileAndEnvironment(t *testing.T) {
 	dir := t.TempDir()
-	file := `{"addr": "127.0.0.1:9443", "session": {"idle_timeout": "5m"}, "hospital": {"administrators": ["900100011"]}}`
+	file := `{"addr": "127.0.0.1:9443", "session": {"idle_timeout": "5m"}, "hospital": {"ura": "90000001", "administrators": ["900100011"]}}`
 	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(file), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +43,9 @@ func TestLoadFileAndEnvironment(t *testing.T) {
 	if cfg.Audit.RetentionYears != 7 {
 		t.Errorf("audit retention = %d years, want 7 from the environment", cfg.Audit.RetentionYears)
 	}
+	if got := Default("data").Revocation.Refresh.Duration; got != 15*time.Minute {
+		t.Errorf("default CRL refresh %v, want 15m (a quarter of the UZI-register's hourly publication)", got)
+	}
 	if Default("data").Audit.RetentionYears != 5 {
 		t.Error("the default access-log retention is not 5 years")
 	}
@@ -52,8 +55,8 @@ func TestLoadFileAndEnvironment(t *testing.T) {
 	if got := strings.Join(cfg.UZI.AdmittedRoles, "|"); got != "01.015|17.*" {
 		t.Errorf("admitted roles = %q", got)
 	}
-	if !cfg.IsAdministrator("900100011") || cfg.IsAdministrator("900100001") {
-		t.Error("administrator list not applied")
+	if got := strings.Join(cfg.Hospital.Administrators, ","); got != "900100011" || cfg.Hospital.URA != "90000001" {
+		t.Errorf("administrators %q of URA %q not applied", got, cfg.Hospital.URA)
 	}
 	if got, want := cfg.Path(cfg.Database), filepath.Join(dir, "portal.db"); got != want {
 		t.Errorf("database path = %q, want %q", got, want)
@@ -78,7 +81,9 @@ func TestLoadNamesTheBadKey(t *testing.T) {
 		{"oid ca card type", `{"uzi": {"oid_cas": {"2.16.528.1.1003.1.3.5.5.2": "X"}}}`, nil, "uzi.oid_cas"},
 		{"role pattern", `{"uzi": {"admitted_roles": ["huisarts"]}}`, nil, "uzi.admitted_roles"},
 		{"hospital ura", `{"hospital": {"ura": "123"}}`, nil, "hospital.ura"},
-		{"administrator", `{"hospital": {"administrators": ["12"]}}`, nil, "hospital.administrators"},
+		{"administrator", `{"hospital": {"ura": "90000001", "administrators": ["12"]}}`, nil, "hospital.administrators"},
+		{"administrators without the hospital's URA", `{"hospital": {"administrators": ["900100011"]}}`, nil, "hospital.ura"},
+		{"administrators with an empty URA from the environment", `{"hospital": {"ura": "90000001", "administrators": ["900100011"]}}`, map[string]string{"ZVP_HOSPITAL_URA": " "}, "hospital.ura"},
 		{"tls version", `{"tls": {"min_version": "1.0"}}`, nil, "tls.min_version"},
 		{"tls max version", `{"tls": {"max_version": "1.1"}}`, nil, "tls.max_version"},
 		{"tls max below min", `{"tls": {"min_version": "1.3", "max_version": "1.2"}}`, nil, "tls.max_version"},
@@ -88,6 +93,7 @@ func TestLoadNamesTheBadKey(t *testing.T) {
 		{"searches per minute env", `{}`, map[string]string{"ZVP_SCREENS_SEARCHES_PER_MINUTE": "0"}, "screens.searches_per_minute"},
 		{"env bool", `{}`, map[string]string{"ZVP_UZI_ADMIT_EMPLOYEE_CARDS": "ja"}, "ZVP_UZI_ADMIT_EMPLOYEE_CARDS"},
 		{"env duration", `{}`, map[string]string{"ZVP_REVOCATION_REFRESH": "hourly"}, "revocation.refresh"},
+		{"CRL refresh slower than the register publishes", `{"revocation": {"refresh": "2h"}}`, nil, "revocation.refresh"},
 		{"ops addr without port", `{"ops": {"addr": "localhost"}}`, nil, "ops.addr"},
 		{"ops addr same as addr", `{"addr": "127.0.0.1:9443", "ops": {"addr": "127.0.0.1:9443"}}`, nil, "ops.addr"},
 	}
@@ -129,6 +135,7 @@ func TestWriteThenLoadRoundTrips(t *testing.T) {
 	dir := t.TempDir()
 	cfg := Default(dir)
 	cfg.Hospital.Administrators = []string{"900100011"}
+	cfg.Hospital.URA = "90000001"
 	cfg.UZI.OIDCAs = map[string]string{"2.16.528.1.1007.99.9002": "Z"}
 	if err := cfg.Write(filepath.Join(dir, FileName)); err != nil {
 		t.Fatal(err)
@@ -137,7 +144,7 @@ func TestWriteThenLoadRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.UZI.OIDCAs["2.16.528.1.1007.99.9002"] != "Z" || !got.IsAdministrator("900100011") {
+	if got.UZI.OIDCAs["2.16.528.1.1007.99.9002"] != "Z" || got.Hospital.URA != "90000001" || len(got.Hospital.Administrators) != 1 {
 		t.Fatalf("round trip lost settings: %+v", got)
 	}
 }

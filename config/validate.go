@@ -103,8 +103,11 @@ func (c Config) Validate() error {
 			bad("uzi.admitted_roles", "admits %s, but access.role_scope gives that role no data to see: give it a scope in access.role_scope or remove it from uzi.admitted_roles", r)
 		}
 	}
-	if c.Revocation.Refresh.Duration <= 0 {
+	switch {
+	case c.Revocation.Refresh.Duration <= 0:
 		bad("revocation.refresh", "must be longer than zero")
+	case c.Revocation.Refresh.Duration > MaxCRLRefresh:
+		bad("revocation.refresh", "must be at most %s: the UZI-register publishes a new CRL every hour, and a revoked card stays in until the portal downloads it", MaxCRLRefresh)
 	}
 	if c.Revocation.GracePeriod.Duration < 0 {
 		bad("revocation.grace_period", "must not be negative")
@@ -124,7 +127,10 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.Hospital.Name) == "" {
 		bad("hospital.name", "must name the hospital")
 	}
-	if !eightDigits.MatchString(c.Hospital.URA) {
+	switch {
+	case c.Hospital.URA == "" && len(c.Hospital.Administrators) > 0:
+		bad("hospital.ura", "must be the hospital's 8-digit URA when hospital.administrators is set: an administrator is recognised by a named employee card (N) issued for that URA")
+	case c.Hospital.URA != "" && !eightDigits.MatchString(c.Hospital.URA):
 		bad("hospital.ura", "must be the hospital's 8-digit URA, not %q", c.Hospital.URA)
 	}
 	for _, a := range c.Hospital.Administrators {

@@ -45,6 +45,8 @@ type adminHome struct {
 	Errors    fieldErrors
 	NotFound  bool
 	ToReview  int
+	// AGBClaims counts the typed AGB codes that wait for an administrator.
+	AGBClaims int
 }
 
 func (s *Server) showAdminHome(c echo.Context) error {
@@ -57,6 +59,11 @@ func (s *Server) renderAdminHome(c echo.Context, page adminHome, status int) err
 		return err
 	}
 	page.ToReview = len(list)
+	claims, err := s.store.AGBClaims(c.Request().Context(), false, maxAGBClaimsShown)
+	if err != nil {
+		return err
+	}
+	page.AGBClaims = len(claims)
 	return s.views.render(c, status, "admin_home", s.page(c, "admin.title", page))
 }
 

@@ -204,6 +204,8 @@ var consentRuleFields = map[access.Reason]string{
 	access.ReasonGivenInFuture:     "given_on",
 	access.ReasonGivenBeforeBirth:  "given_on",
 	access.ReasonNothingToWithdraw: "category",
+
+	access.ReasonWithdrawalBeforeGrant: "given_on",
 }
 
 // registerConsent registers a grant or refusal; changeConsent does the work for withdrawals too.

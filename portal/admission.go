@@ -3,10 +3,10 @@ package portal
 import (
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
-	"strings"
 	"sync"
 	"time"
 
@@ -16,7 +16,8 @@ import (
 	"zorgverlenersportaal/uzi"
 )
 
-// agbLinks is the store as the auth package's LinkStore: the UZI -> AGB links in the portal database.
+// agbLinks is the store as the auth package's LinkStore: the UZI -> AGB links and the typed codes that
+// wait for the administrator, in the portal database.
 type agbLinks struct{ st *store.Store }
 
 func (l agbLinks) AGBLink(ctx context.Context, uziNumber string) (auth.AGBLink, error) {
@@ -27,13 +28,19 @@ func (l agbLinks) AGBLink(ctx context.Context, uziNumber string) (auth.AGBLink, 
 	if err != nil {
 		return auth.AGBLink{}, err
 	}
+	return authLink(link), nil
+}
+
+func authLink(link store.AGBLink) auth.AGBLink {
 	return auth.AGBLink{UZINumber: link.UZINumber, Code: link.AGBCode, Source: link.Source,
-		LinkedAt: link.LinkedAt, CheckedAt: link.CheckedAt, Outcome: link.Outcome}, nil
+		LinkedAt: link.LinkedAt, CheckedAt: link.CheckedAt, Outcome: link.Outcome,
+		HolderName: link.HolderName, HolderURA: link.HolderURA, HolderOrg: link.HolderOrg}
 }
 
 func (l agbLinks) SaveAGBLink(ctx context.Context, link auth.AGBLink) error {
 	err := l.st.SaveAGBLink(ctx, store.AGBLink{UZINumber: link.UZINumber, AGBCode: link.Code, Source: link.Source,
-		LinkedAt: link.LinkedAt, CheckedAt: link.CheckedAt, Outcome: link.Outcome})
+		LinkedAt: link.LinkedAt, CheckedAt: link.CheckedAt, Outcome: link.Outcome,
+		HolderName: link.HolderName, HolderURA: link.HolderURA, HolderOrg: link.HolderOrg})
 	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("%w: %w", auth.ErrLinkedElsewhere, err)
 	}
@@ -42,6 +49,42 @@ func (l agbLinks) SaveAGBLink(ctx context.Context, link auth.AGBLink) error {
 
 func (l agbLinks) RecordAGBCheck(ctx context.Context, uziNumber string, at time.Time, outcome string) error {
 	return l.st.RecordAGBCheck(ctx, uziNumber, at, outcome)
+}
+
+func (l agbLinks) AGBLinksOfCode(ctx context.Context, code string) ([]auth.AGBLink, error) {
+	links, err := l.st.AGBLinksOfCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]auth.AGBLink, len(links))
+	for i, link := range links {
+		out[i] = authLink(link)
+	}
+	return out, nil
+}
+
+func (l agbLinks) SaveAGBClaim(ctx context.Context, c auth.AGBClaim) error {
+	_, err := l.st.SaveAGBClaim(ctx, store.AGBClaim{UZINumber: c.UZINumber, AGBCode: c.Code, HolderName: c.HolderName,
+		HolderGivenName: c.HolderGivenName, HolderURA: c.HolderURA, HolderOrg: c.HolderOrg, HolderRole: c.HolderRole,
+		Reason: c.Reason, Detail: c.Detail, OtherUZI: c.OtherUZI, ClaimedAt: c.ClaimedAt})
+	return err
+}
+
+func (l agbLinks) LatestAGBClaim(ctx context.Context, uziNumber string) (auth.AGBClaim, error) {
+	c, err := l.st.LatestAGBClaim(ctx, uziNumber)
+	if errors.Is(err, store.ErrNotFound) {
+		return auth.AGBClaim{}, fmt.Errorf("%w: %w", auth.ErrNoClaim, err)
+	}
+	if err != nil {
+		return auth.AGBClaim{}, err
+	}
+	return auth.AGBClaim{ID: c.ID, UZINumber: c.UZINumber, Code: c.AGBCode, HolderName: c.HolderName,
+		HolderGivenName: c.HolderGivenName, HolderURA: c.HolderURA, HolderOrg: c.HolderOrg, HolderRole: c.HolderRole,
+		Reason: c.Reason, Detail: c.Detail, OtherUZI: c.OtherUZI, ClaimedAt: c.ClaimedAt, Status: c.Status}, nil
+}
+
+func (l agbLinks) OrganisationAGBCodes(ctx context.Context, ura string) ([]string, error) {
+	return l.st.OrganisationAGBCodes(ctx, ura)
 }
 
 // handshakeLogsPerMinute bounds the access-log records of refused handshakes per client address: anyone
@@ -53,7 +96,7 @@ const handshakeLogsPerMinute = 20
 // browser's spare connection (debug); the access log gets it when a certificate was presented (a card
 // whose handshake signature did not verify), within handshakeLogsPerMinute per client address. What
 // the certificate says about its holder is recorded as a claim in the detail, never as the user: the
-// certificate was not verified.
+// certificate was not verified (the JSON key "claimed" of the detail).
 func (s *Server) handshakeRefused(f auth.HandshakeFailure) {
 	host := f.RemoteAddr
 	if h, _, err := net.SplitHostPort(f.RemoteAddr); err == nil {
@@ -61,10 +104,12 @@ func (s *Server) handshakeRefused(f auth.HandshakeFailure) {
 	}
 	attrs := []any{"reason", f.Reason, "remote", f.RemoteAddr, "err", f.Err}
 	var claim, fingerprint string
+	var claimed uzi.Identity
 	if f.Certificate != nil {
-		claim = certificateClaim(f.Certificate, s.profile)
+		claim = certificateClaim(f.Certificate)
+		claimed, _ = uzi.Parse(f.Certificate, s.profile)
 		fingerprint = auth.Fingerprint(f.Certificate)
-		attrs = append(attrs, "certificate", claim, "fingerprint", fingerprint)
+		attrs = append(attrs, "certificate", claim, "claimed_uzi", claimed.UZINumber, "fingerprint", fingerprint)
 	}
 	s.monitor.handshakeRefusals.With(labelOrOther(f.Reason)).Inc()
 	if f.Routine() {
@@ -87,27 +132,48 @@ func (s *Server) handshakeRefused(f auth.HandshakeFailure) {
 		Outcome: audit.Refused,
 		Reason:  f.Reason,
 		Source:  audit.Source{ClientIP: host, CertFingerprint: fingerprint},
-		Detail:  fmt.Sprintf("TLS handshake refused: %v; %s", f.Err, claim),
+		Detail:  claimDetail(claimed, claim, fmt.Sprintf("TLS handshake refused: %v", f.Err)),
 	})
 	if err != nil {
 		s.logger.Error("refused TLS handshake could not be written to the access log", "err", err, "remote", f.RemoteAddr)
 	}
 }
 
-// certificateClaim describes an unverified certificate for the logs: subject, issuer, validity and,
-// when it reads as one, its UZI identity.
-func certificateClaim(cert *x509.Certificate, profile uzi.Profile) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "unverified certificate of %q issued by %q, valid %s to %s",
+// certificateClaim describes an unverified certificate for the logs: subject, issuer and validity.
+func certificateClaim(cert *x509.Certificate) string {
+	return fmt.Sprintf("unverified certificate of %q issued by %q, valid %s to %s",
 		cert.Subject.CommonName, cert.Issuer.CommonName,
 		cert.NotBefore.UTC().Format(time.RFC3339), cert.NotAfter.UTC().Format(time.RFC3339))
-	if id, err := uzi.Parse(cert, profile); id.UZINumber != "" {
-		fmt.Fprintf(&b, ", claims UZI %s, card %s, role %s, URA %s", id.UZINumber, id.CardType, id.RoleCode, id.SubscriberNumber)
-		if err != nil {
-			fmt.Fprintf(&b, " (%v)", err)
-		}
+}
+
+// claimDetail is the access-log detail of a refused certificate: what it claims about its holder under
+// the JSON key "claimed" (never in the record's user fields: the portal did not accept the certificate as
+// that person's card), the certificate itself when it was not verified, and the refusal.
+func claimDetail(id uzi.Identity, certificate, refusal string) string {
+	type claim struct {
+		UZI          string `json:"uzi,omitempty"`
+		Name         string `json:"name,omitempty"`
+		CardType     string `json:"card_type,omitempty"`
+		Role         string `json:"role,omitempty"`
+		AGB          string `json:"agb,omitempty"`
+		URA          string `json:"ura,omitempty"`
+		Organisation string `json:"organisation,omitempty"`
 	}
-	return b.String()
+	detail := struct {
+		Claimed     claim  `json:"claimed"`
+		Certificate string `json:"certificate,omitempty"`
+		Refusal     string `json:"refusal"`
+	}{
+		Claimed: claim{UZI: id.UZINumber, Name: id.CommonName, CardType: string(id.CardType), Role: id.RoleCode,
+			AGB: id.AGBCode, URA: id.SubscriberNumber, Organisation: id.Organisation},
+		Certificate: certificate,
+		Refusal:     refusal,
+	}
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return refusal
+	}
+	return string(b)
 }
 
 // ipWindowLimiter allows a number of events per key in a fixed time window.

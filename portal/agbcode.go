@@ -16,10 +16,33 @@ import (
 const agbCodePath = "/agb-code"
 
 // agbCodeForm is the data of the first-entry page: what was typed and, after a refusal, its reason
-// (a refusal.<reason> message key suffix).
+// (a refusal.<reason> message key suffix); Pending is the claim that waits for the hospital's
+// administrator (the page then says so instead of asking), Refused the code of the card's last claim
+// when the administrator refused it.
 type agbCodeForm struct {
-	Value  string
-	Reason string
+	Value   string
+	Reason  string
+	Pending *auth.AGBClaim
+	Refused string
+}
+
+// reasonAGBClaimPending is the access log's reason for a typed AGB code that waits for the
+// administrator: the provider is not admitted until it is confirmed.
+const reasonAGBClaimPending = "agb.awaiting-administrator"
+
+// claimState fills in what became of the card's latest typed code.
+func (s *Server) claimState(c echo.Context, p *auth.Provider, form agbCodeForm) (agbCodeForm, error) {
+	claim, ok, err := s.admission.LatestClaim(c.Request().Context(), p.UZINumber)
+	if err != nil || !ok {
+		return form, err
+	}
+	switch claim.Status {
+	case auth.ClaimStatusPending:
+		form.Pending = &claim
+	case auth.ClaimStatusRefused:
+		form.Refused = claim.Code
+	}
+	return form, nil
 }
 
 // agbCode shows the first-entry page, but only to a card that needs it: one that passes the admission
@@ -35,7 +58,11 @@ func (s *Server) agbCode(c echo.Context) error {
 	if !needed {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return s.views.render(c, http.StatusOK, "agb_code", s.page(c, "agbcode.title", agbCodeForm{}))
+	form, err := s.claimState(c, p, agbCodeForm{})
+	if err != nil {
+		return err
+	}
+	return s.views.render(c, http.StatusOK, "agb_code", s.page(c, "agbcode.title", form))
 }
 
 // submitAGBCode checks the code the provider typed against the register. Accepted, the code is linked
@@ -56,6 +83,22 @@ func (s *Server) submitAGBCode(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/")
 	case errors.Is(err, auth.ErrAGBEntryNotAllowed):
 		return c.Redirect(http.StatusSeeOther, "/")
+	case errors.Is(err, auth.ErrAGBClaimPending):
+		if err := s.audit.Append(c.Request().Context(), audit.Record{
+			Event:   audit.EventLoginRefused,
+			Outcome: audit.Refused,
+			Reason:  reasonAGBClaimPending,
+			User:    auditUser(*p),
+			Source:  s.auditSource(c, p.Fingerprint),
+			Detail:  "AGB code " + strconv.Quote(limitText(typed, 20)) + " entered by the provider waits for the hospital's administrator: " + err.Error(),
+		}); err != nil {
+			return err
+		}
+		form, err := s.claimState(c, p, agbCodeForm{})
+		if err != nil {
+			return err
+		}
+		return s.views.render(c, http.StatusAccepted, "agb_code", s.page(c, "agbcode.title", form))
 	case errors.As(err, &refusal) && correctable(refusal.Reason):
 		if err := s.audit.Append(c.Request().Context(), audit.Record{
 			Event:   audit.EventLoginRefused,

@@ -11,6 +11,7 @@ import (
 
 	"zorgverlenersportaal/auth"
 	"zorgverlenersportaal/portal/audit"
+	"zorgverlenersportaal/uzi"
 )
 
 // doorPaths are the routes a connection without a verified card may reach: the stylesheets and images
@@ -69,8 +70,8 @@ func (d *doorRefusal) problem() problem {
 // every refusal of a presented certificate as a warning; a browser without a card is routine (it is told
 // to insert one) and logged at info. The access log gets each refusal, within handshakeLogsPerMinute per
 // client address: anyone on the network can reach the door, and the append-only log must not be theirs to
-// fill. What an unverified certificate says about its holder is recorded as a claim in the detail, never
-// as the user.
+// fill. What an unverified certificate says about its holder is recorded as a claim in the detail (the
+// JSON key "claimed"), never as the user.
 func (s *Server) refuseAtDoor(c echo.Context, check auth.CardCheck) error {
 	r := c.Request()
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -80,10 +81,12 @@ func (s *Server) refuseAtDoor(c echo.Context, check auth.CardCheck) error {
 	rid := c.Response().Header().Get(echo.HeaderXRequestID)
 	attrs := []any{"reason", check.Reason, "remote", r.RemoteAddr, "path", r.URL.Path, "request_id", rid}
 	var claim, fingerprint string
+	var claimed uzi.Identity
 	if check.Presented != nil {
-		claim = certificateClaim(check.Presented, s.profile)
+		claim = certificateClaim(check.Presented)
+		claimed, _ = uzi.Parse(check.Presented, s.profile)
 		fingerprint = auth.Fingerprint(check.Presented)
-		attrs = append(attrs, "err", check.Err, "certificate", claim, "fingerprint", fingerprint)
+		attrs = append(attrs, "err", check.Err, "certificate", claim, "claimed_uzi", claimed.UZINumber, "fingerprint", fingerprint)
 		s.logger.Warn("card refused at the door", attrs...)
 	} else {
 		s.logger.Info("request without a card: asked to insert one", attrs...)
@@ -97,7 +100,7 @@ func (s *Server) refuseAtDoor(c echo.Context, check auth.CardCheck) error {
 	defer cancel()
 	detail := "no certificate presented"
 	if check.Presented != nil {
-		detail = fmt.Sprintf("card refused at the door: %v; %s", check.Err, claim)
+		detail = claimDetail(claimed, claim, fmt.Sprintf("card refused at the door: %v", check.Err))
 	}
 	err = s.audit.Append(ctx, audit.Record{
 		Event:   audit.EventLoginRefused,

@@ -81,6 +81,10 @@ func (s *Server) classify(err error) problem {
 	return problem{Status: http.StatusInternalServerError, Key: "error.internal"}
 }
 
+// retryAfterSeconds is the Retry-After of a 429: the length of the limits' one-minute windows, the
+// longest a client has to wait.
+const retryAfterSeconds = "60"
+
 // handleError renders the error page. Server errors are logged with the request id, which the page shows
 // so that a provider can quote it to the service desk; the error text itself never reaches the browser.
 func (s *Server) handleError(err error, c echo.Context) {
@@ -95,6 +99,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	s.logger.Log(c.Request().Context(), level, "request failed",
 		"status", p.Status, "key", p.Key, "err", err, "request_id", rid, "path", c.Request().URL.Path)
+	// Every limit is a window of one minute: a client told to slow down is told for how long, on every
+	// 429 whichever limit answered it.
+	if p.Status == http.StatusTooManyRequests && c.Response().Header().Get("Retry-After") == "" {
+		c.Response().Header().Set("Retry-After", retryAfterSeconds)
+	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(p.Status)
 		return

@@ -19,11 +19,11 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p, err := auth.Identify(c.Request(), s.profile)
 		if err != nil {
-			return s.refuseLogin(c, p, err)
+			return s.refuseCertificate(c, p, err)
 		}
 		_, chain, _ := auth.ClientCertificate(c.Request())
 		if err := s.revocation.Check(c.Request().Context(), chain); err != nil {
-			return s.refuseLogin(c, p, err)
+			return s.refuseCertificate(c, p, err)
 		}
 		c.Set(ctxProvider, &p)
 		return next(c)
@@ -42,8 +42,17 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 			if sess.UZI != p.UZINumber {
 				return s.startSession(c, p, next)
 			}
+			// A code the provider typed is theirs only while the link holds: when the administrator gives it
+			// to somebody else, or a later login's register check refused it, this session ends now.
+			holds, err := s.admission.LinkStillHolds(c.Request().Context(), p, sess.AGB)
+			if err != nil {
+				return err
+			}
+			if !holds {
+				return s.endChangedLink(c, p, sess)
+			}
 			p.AGB = sess.AGB
-			p.Administrator = s.admission.Policy().IsAdministrator(p.UZINumber)
+			p.Administrator = s.admission.Policy().IsAdministrator(p.Identity)
 			if err := s.sessions.Touch(c.Response(), c.Request(), sess); err != nil {
 				return err
 			}
@@ -75,12 +84,32 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// endChangedLink ends a session whose AGB link no longer holds, on the server too, logs it, and tells the
+// provider to log in again (admission then decides afresh).
+func (s *Server) endChangedLink(c echo.Context, p *auth.Provider, sess auth.Session) error {
+	if err := s.sessions.Revoke(c.Request().Context(), sess); err != nil {
+		return err
+	}
+	if err := s.sessions.End(c.Response(), c.Request(), false); err != nil {
+		return err
+	}
+	who := audit.Actor{User: auditUser(*p), Source: s.auditSource(c, p.Fingerprint)}
+	rec := who.LoginRefused(reasonAGBLinkChanged, fmt.Sprintf("session ended: AGB code %s is no longer linked to UZI %s", sess.AGB, p.UZINumber))
+	if err := s.audit.Append(c.Request().Context(), rec); err != nil {
+		return err
+	}
+	return s.views.render(c, http.StatusUnauthorized, "signed_out", s.page(c, "session.agb_changed.title", "session.agb_changed"))
+}
+
+// reasonAGBLinkChanged is the access log's reason for a session ended because its AGB link changed.
+const reasonAGBLinkChanged = "agb.link-changed"
+
 // startSession admits the card (the admission rules decide), logs the login and issues a new session. A
 // card without an AGB code (on the card or linked earlier) is sent to the first-entry page.
 func (s *Server) startSession(c echo.Context, p *auth.Provider, next echo.HandlerFunc) error {
 	// A card refused again and again within the minute is not admitted anew until the minute is over.
 	if s.refusedByCard.over(p.Fingerprint, s.now()) {
-		return s.tooManyRefusals(c, *p, p.Fingerprint, "", false)
+		return s.tooManyRefusals(c, auditUser(*p), p.Fingerprint, "", false)
 	}
 	if err := s.admit(c, p); err != nil {
 		if errors.Is(err, auth.ErrAGBNeeded) {
@@ -125,11 +154,28 @@ func (s *Server) admit(c echo.Context, p *auth.Provider) error {
 // "too many refused logins" page (429); the first refusal beyond it is written as `rate-limited`, the rest
 // only to the server log, until the minute is over.
 func (s *Server) refuseLogin(c echo.Context, p auth.Provider, refusal error) error {
+	return s.refuse(c, auditUser(p), p.Fingerprint, refusal, refusal.Error())
+}
+
+// refuseCertificate is refuseLogin for a certificate the portal does not accept as the card of the
+// person it names: one that chains to a UZI CA but is not a UZI authentication certificate as the
+// portal accepts it, a revoked card, a card whose revocation cannot be checked. What it says about its
+// holder is a claim (a revoked card may be a stolen one): the access log records nobody as the user and
+// keeps the claim apart, as the JSON key "claimed" of the detail, so that no report counts the attempt
+// as the named person's.
+func (s *Server) refuseCertificate(c echo.Context, p auth.Provider, refusal error) error {
+	s.logger.Info("certificate refused", "claimed_uzi", p.UZINumber, "claimed_ura", p.SubscriberNumber, "err", refusal,
+		"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	return s.refuse(c, audit.User{}, p.Fingerprint, refusal, claimDetail(p.Identity, "", refusal.Error()))
+}
+
+// refuse writes a refused login under user (the card holder, or nobody when the certificate's identity is
+// only a claim) and returns the refusal for the error page, within the refused-login limits.
+func (s *Server) refuse(c echo.Context, user audit.User, fingerprint string, refusal error, detail string) error {
 	reason := refusal.Error()
 	if r, ok := refusal.(*auth.Refusal); ok {
 		reason = r.Reason
 	}
-	fingerprint := p.Fingerprint
 	if leaf, _, err := auth.ClientCertificate(c.Request()); err == nil {
 		fingerprint = auth.Fingerprint(leaf)
 	}
@@ -138,10 +184,10 @@ func (s *Server) refuseLogin(c echo.Context, p auth.Provider, refusal error) err
 	byAddr := s.refusedByAddr.count(c.RealIP(), now)
 	if byCard > s.refusedByCard.max || byAddr > s.refusedByAddr.max {
 		first := byCard == s.refusedByCard.max+1 || byAddr == s.refusedByAddr.max+1
-		return s.tooManyRefusals(c, p, fingerprint, reason, first)
+		return s.tooManyRefusals(c, user, fingerprint, reason, first)
 	}
-	who := audit.Actor{User: auditUser(p), Source: s.auditSource(c, fingerprint)}
-	if err := s.audit.Append(c.Request().Context(), who.LoginRefused(reason, refusal.Error())); err != nil {
+	who := audit.Actor{User: user, Source: s.auditSource(c, fingerprint)}
+	if err := s.audit.Append(c.Request().Context(), who.LoginRefused(reason, detail)); err != nil {
 		return err
 	}
 	return refusal
@@ -153,18 +199,17 @@ var errTooManyRefusals = errors.New("too many refused logins")
 // tooManyRefusals answers 429 to a card or address over its refusal limit. The first refusal beyond the
 // limit goes to the access log (reason rate-limited, with the refusal it replaced), so that the attempt
 // leaves a trace there; every one goes to the server log.
-func (s *Server) tooManyRefusals(c echo.Context, p auth.Provider, fingerprint, reason string, first bool) error {
+func (s *Server) tooManyRefusals(c echo.Context, user audit.User, fingerprint, reason string, first bool) error {
 	s.logger.Warn("login refused: too many refused logins", "reason", reason, "fingerprint", fingerprint,
 		"remote", c.RealIP(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	if first {
-		who := audit.Actor{User: auditUser(p), Source: s.auditSource(c, fingerprint)}
+		who := audit.Actor{User: user, Source: s.auditSource(c, fingerprint)}
 		detail := fmt.Sprintf("more than %d refused logins of this card or %d of this address within a minute; last refusal: %s",
 			s.refusedByCard.max, s.refusedByAddr.max, reason)
 		if err := s.audit.Append(c.Request().Context(), who.LoginRefused(reasonRateLimited, detail)); err != nil {
 			return err
 		}
 	}
-	c.Response().Header().Set("Retry-After", "60")
 	return errTooManyRefusals
 }
 

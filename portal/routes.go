@@ -80,6 +80,8 @@ func (s *Server) routes() {
 	admin.POST("/patients/:id/relationships/:rid/end", s.endRelationship)
 	admin.GET("/emergencies", s.showEmergencies)
 	admin.POST("/emergencies/:rid/review", s.reviewEmergency)
+	admin.GET("/agb-claims", s.showAGBClaims)
+	admin.POST("/agb-claims/:cid/decide", s.decideAGBClaim)
 
 	// The access log (NEN 7513): every provider's own accesses; the administrators' patient reports and
 	// the emergency accesses as the log recorded them.

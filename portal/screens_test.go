@@ -298,7 +298,8 @@ func TestSearchGivesTheThreeAnswers(t *testing.T) {
 
 // TestSearchChecksTheElfproefBeforeAnyLookup: a BSN that fails the elfproef, or a missing or impossible
 // birth date, is answered on the form with what is wrong; nothing is looked up, and the attempt is
-// logged without the typed number.
+// logged without the typed number: the provider's first malformed search of the minute in the access log,
+// the others in the server log only. Malformed searches count against the search limit.
 func TestSearchChecksTheElfproefBeforeAnyLookup(t *testing.T) {
 	env := demoEnv(t)
 	gp := env.Client(t, devpki.CardGP)
@@ -315,8 +316,9 @@ func TestSearchChecksTheElfproefBeforeAnyLookup(t *testing.T) {
 		{"bad date", bsnDeJong, "20-10-1942", []string{"Vul een geldige datum in."}},
 		{"future", bsnDeJong, future, []string{"De geboortedatum ligt in de toekomst."}},
 	}
-	for _, tt := range tests {
+	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			before := lastRecord(t, env)
 			resp := search(t, gp, tt.bsn, tt.birth)
 			checkPage(t, tt.name, resp, http.StatusUnprocessableEntity)
 			for _, m := range tt.messages {
@@ -328,10 +330,28 @@ func TestSearchChecksTheElfproefBeforeAnyLookup(t *testing.T) {
 				t.Error("the wrong field is not marked")
 			}
 			rec := lastRecord(t, env)
+			if i > 0 {
+				if rec.ID != before.ID {
+					t.Errorf("a further malformed search within the minute was written to the access log: %+v", rec)
+				}
+				return
+			}
 			if rec.Event != "search" || rec.Outcome != "refused" || rec.Reason != "invalid-input" || rec.PatientBSN != "" {
 				t.Errorf("record of an invalid search %+v", rec)
 			}
 		})
+	}
+	if got := strings.Count(env.Logs.String(), "malformed patient search"); got != len(tests)-1 {
+		t.Errorf("%d malformed searches in the server log, want %d", got, len(tests)-1)
+	}
+	// The malformed searches counted: what is left of the minute's searches, then the limit.
+	for i := len(tests); i < env.Config.Screens.SearchesPerMinute; i++ {
+		if resp := search(t, gp, bsnUnknown, "1960-01-01"); resp.Status != http.StatusNotFound {
+			t.Fatalf("search %d: %d", i+1, resp.Status)
+		}
+	}
+	if resp := search(t, gp, bsnUnknown, "1960-01-01"); resp.Status != http.StatusTooManyRequests {
+		t.Fatalf("search beyond the limit after malformed ones: %d", resp.Status)
 	}
 }
 
@@ -349,6 +369,9 @@ func TestSearchIsRateLimitedPerProvider(t *testing.T) {
 	checkPage(t, "fourth search", resp, http.StatusTooManyRequests)
 	if !strings.Contains(resp.Body, "Te veel zoekvragen") || strings.Contains(resp.Body, "Maria") {
 		t.Errorf("rate-limit page:\n%s", resp.Body)
+	}
+	if got := resp.Header.Get("Retry-After"); got != "60" {
+		t.Errorf("Retry-After %q on the 429", got)
 	}
 	if rec := lastRecord(t, env); rec.Event != "search" || rec.Outcome != "refused" || rec.Reason != "rate-limited" || rec.UserUZI != "900100001" {
 		t.Errorf("rate-limit record %+v", rec)

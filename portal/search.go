@@ -2,6 +2,7 @@ package portal
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -82,6 +83,12 @@ func (s *Server) searchPatient(c echo.Context) error {
 		}
 		return errNoRoleScope
 	}
+	// Every search counts against the limit, a malformed one too: it costs the portal a page and a log
+	// line, and BSNs that fail the elfproef are how a script learns which ones pass.
+	now := s.now()
+	if !s.searches.allow(prov.UZINumber, now) {
+		return s.searchRateLimited(c, prov, actor, form)
+	}
 	birth, ok := parseDay(form.BirthDate)
 	switch {
 	case form.BSN == "":
@@ -94,27 +101,25 @@ func (s *Server) searchPatient(c echo.Context) error {
 		form.Errors["birth_date"] = "search.error.birth_date_missing"
 	case !ok:
 		form.Errors["birth_date"] = "search.error.birth_date_invalid"
-	case birth.After(s.now()):
+	case birth.After(now):
 		form.Errors["birth_date"] = "search.error.birth_date_future"
 	}
 	if form.Errors.Any() {
-		// Nothing was looked up; the attempt is logged all the same (every search is), without the
-		// typed number, which is not a BSN.
-		rec := actor.Search(audit.Patient{}, "", audit.SearchNotFound)
-		rec.Outcome, rec.Reason, rec.Detail = audit.Refused, "invalid-input", "search form: "+fieldNames(form.Errors)
-		if err := s.audit.Append(ctx, rec); err != nil {
-			return err
+		// Nothing was looked up. The first malformed search of a provider in a minute goes to the access
+		// log, without the typed number (which is not a BSN); the rest of that minute only to the server
+		// log, so that a script sending rubbish cannot fill the append-only log.
+		if s.malformedSearches.allow(prov.UZINumber, now) {
+			rec := actor.Search(audit.Patient{}, "", audit.SearchNotFound)
+			rec.Outcome, rec.Reason = audit.Refused, "invalid-input"
+			rec.Detail = "search form: " + fieldNames(form.Errors) + "; further malformed searches of this provider within the minute are in the server log only"
+			if err := s.audit.Append(ctx, rec); err != nil {
+				return err
+			}
+		} else {
+			s.logger.Info("malformed patient search", "uzi", prov.UZINumber, "fields", fieldNames(form.Errors),
+				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 		}
 		return s.views.render(c, http.StatusUnprocessableEntity, "search", s.page(c, "search.title", searchPage{Form: form}))
-	}
-	if !s.searches.allow(prov.UZINumber, s.now()) {
-		rec := actor.Search(audit.Patient{BSN: form.BSN}, form.BirthDate, audit.SearchNotFound)
-		rec.Outcome, rec.Reason = audit.Refused, reasonRateLimited
-		if err := s.audit.Append(ctx, rec); err != nil {
-			return err
-		}
-		s.logger.Warn("patient search refused: rate limit", "uzi", prov.UZINumber, "limit_per_minute", s.cfg.Screens.SearchesPerMinute)
-		return errSearchRateLimited
 	}
 	form.Again = true
 	answered := searchPage{Form: form, SearchedBSN: formatBSN(form.BSN), SearchedDay: birth}
@@ -133,7 +138,6 @@ func (s *Server) searchPatient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := s.now()
 	who := accessProvider(*prov)
 	decisions := s.policy.DecideAll(who, facts, now)
 	main := mainDecision(decisions)
@@ -164,6 +168,31 @@ func (s *Server) searchPatient(c echo.Context) error {
 	}
 	return s.views.render(c, http.StatusForbidden, "search", s.page(c, "search.title", page))
 }
+
+// searchRateLimited refuses a search beyond screens.searches_per_minute. The first refusal of a provider
+// in the minute goes to the access log (with the BSN when it is one, so that the attempt shows in that
+// patient's overview); every one goes to the server log.
+func (s *Server) searchRateLimited(c echo.Context, prov *auth.Provider, actor audit.Actor, form searchForm) error {
+	if s.searches.count(prov.UZINumber+limitedSuffix, s.now()) == 1 {
+		searched := audit.Patient{}
+		if access.ValidBSN(form.BSN) {
+			searched.BSN = form.BSN
+		}
+		rec := actor.Search(searched, form.BirthDate, audit.SearchNotFound)
+		rec.Outcome, rec.Reason = audit.Refused, reasonRateLimited
+		rec.Detail = fmt.Sprintf("more than %d searches within a minute; further refusals within the minute are in the server log only", s.cfg.Screens.SearchesPerMinute)
+		if err := s.audit.Append(c.Request().Context(), rec); err != nil {
+			return err
+		}
+	}
+	s.logger.Warn("patient search refused: rate limit", "uzi", prov.UZINumber, "limit_per_minute", s.cfg.Screens.SearchesPerMinute,
+		"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	return errSearchRateLimited
+}
+
+// limitedSuffix keys a provider's refused searches in the search limiter's window apart from their
+// searches, so that only the first refusal of the window is written to the access log.
+const limitedSuffix = "/refused"
 
 // showSearch is the search form on its own address, for a reload of an answer page or a bookmark.
 func (s *Server) showSearch(c echo.Context) error {

@@ -34,6 +34,9 @@ type Server struct {
 	policy     access.Policy
 	revocation *auth.Revocation
 	admission  *auth.Admission
+	// register is the AGB register admission checks codes against; the administrator's queue of typed
+	// codes shows its records.
+	register   agb.Lookup
 	views      *renderer
 	logger     *slog.Logger
 	tls        *tls.Config
@@ -45,6 +48,9 @@ type Server struct {
 	monitor    *monitor
 	// searches bounds the patient searches per provider (UZI number) and minute.
 	searches *ipWindowLimiter
+	// malformedSearches bounds the access-log records of malformed searches to one per provider and
+	// minute; the rest go to the server log.
+	malformedSearches *ipWindowLimiter
 	// refusedByCard and refusedByAddr bound the refused logins per certificate fingerprint and per
 	// client address and minute.
 	refusedByCard *ipWindowLimiter
@@ -134,6 +140,7 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 		policy:     policy,
 		revocation: revocation,
 		admission:  auth.NewAdmission(admissionPolicy, revocation, o.register, agbLinks{st}, o.now),
+		register:   o.register,
 		views:      views,
 		logger:     logger,
 		tls:        tlsConfig,
@@ -143,7 +150,9 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 		handshakes: newIPWindowLimiter(handshakeLogsPerMinute, time.Minute),
 		monitor:    mon,
 		searches:   newIPWindowLimiter(cfg.Screens.SearchesPerMinute, time.Minute),
-		documents:  document.NewSanitizer(),
+
+		malformedSearches: newIPWindowLimiter(1, time.Minute),
+		documents:         document.NewSanitizer(),
 
 		refusedByCard: newIPWindowLimiter(cfg.Limits.RefusedLoginsPerMinute, time.Minute),
 		refusedByAddr: newIPWindowLimiter(cfg.Limits.RefusedLoginsPerAddressPerMinute, time.Minute),

@@ -233,6 +233,42 @@ func TestCertificates(t *testing.T) {
 			},
 		},
 		{
+			name:    "refused certificate of the UZI CA logged as the person it names",
+			defence: "refuseCertificate: no user on the record, the identity under the detail's \"claimed\" key",
+			try: func(t *testing.T) {
+				before := lastRecordID(t, env)
+				cert := issue(t, func(c *x509.Certificate) { c.KeyUsage |= x509.KeyUsageKeyEncipherment })
+				want(t, "the refusal", get(t, env.ClientWith(t, &cert), "/"), http.StatusForbidden)
+				rec := findRecord(t, env, before, "the refusal", func(r store.AccessRecord) bool {
+					return r.Event == "login_refused" && r.Reason == "uzi.key-usage"
+				})
+				if rec.UserUZI != "" || rec.UserName != "" {
+					t.Fatalf("the refused certificate's claim is the record's user: UZI %q, name %q", rec.UserUZI, rec.UserName)
+				}
+				if !strings.Contains(rec.Detail, `"claimed":{"uzi":"`+gp.Spec.UZINumber+`"`) {
+					t.Errorf("the claim is not marked as claimed: %s", rec.Detail)
+				}
+			},
+		},
+		{
+			name:    "revoked card's attempt logged as its holder",
+			defence: "refuseCertificate: a revoked (perhaps stolen) card only claims its holder",
+			try: func(t *testing.T) {
+				before := lastRecordID(t, env)
+				revoked := env.Card(t, devpki.CardRevoked)
+				get(t, env.ClientWith(t, &revoked.Authentication.TLS), "/")
+				rec := findRecord(t, env, before, "the refusal", func(r store.AccessRecord) bool {
+					return r.Event == "login_refused" && r.Reason == "revoked"
+				})
+				if rec.UserUZI != "" {
+					t.Fatalf("the revoked card's attempt is logged as UZI %s", rec.UserUZI)
+				}
+				if !strings.Contains(rec.Detail, `"claimed":{"uzi":"`+revoked.Spec.UZINumber+`"`) {
+					t.Errorf("the claim is not marked as claimed: %s", rec.Detail)
+				}
+			},
+		},
+		{
 			name:    "company doctor's card",
 			defence: "auth.Policy: company, insurance and public-health doctors are never admitted",
 			try: func(t *testing.T) {

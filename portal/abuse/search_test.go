@@ -74,6 +74,53 @@ func TestSearchEnumeration(t *testing.T) {
 			},
 		},
 		{
+			name:    "malformed BSNs sent in bulk, neither counted nor cheap to log",
+			defence: "searchPatient: every search counts against screens.searches_per_minute, malformed ones too; one access-log record of malformed searches per provider and minute",
+			try: func(t *testing.T) {
+				c := env.Client(t, devpki.CardElderlyCarePhysician)
+				limit := env.Config.Screens.SearchesPerMinute
+				before := lastRecordID(t, env)
+				limited := false
+				for i := range limit + 3 {
+					resp := search(t, c, fmt.Sprintf("9999%04d", i), "1960-01-01") // eight digits: never a BSN
+					if resp.Status == http.StatusTooManyRequests {
+						limited = true
+						break
+					}
+					if resp.Status != http.StatusUnprocessableEntity {
+						t.Fatalf("malformed search %d: status %d", i+1, resp.Status)
+					}
+				}
+				if !limited {
+					t.Errorf("%d malformed searches were answered without reaching the limit of %d", limit+3, limit)
+				}
+				malformed := 0
+				for _, r := range recordsAfter(t, env, before) {
+					if r.Event == "search" && r.Reason == "invalid-input" {
+						malformed++
+					}
+				}
+				if malformed > 1 {
+					t.Errorf("%d access-log records for one provider's malformed searches within a minute", malformed)
+				}
+			},
+		},
+		{
+			name:    "rate-limited client not told when to come back",
+			defence: "handleError: Retry-After on every 429",
+			try: func(t *testing.T) {
+				c := env.Client(t, devpki.CardSpecialist)
+				var last *portaltest.Response
+				for range env.Config.Screens.SearchesPerMinute + 1 {
+					last = search(t, c, bsnUnknown, "1960-01-01")
+				}
+				want(t, "search beyond the limit", last, http.StatusTooManyRequests)
+				if last.Header.Get("Retry-After") == "" {
+					t.Fatal("the 429 has no Retry-After")
+				}
+			},
+		},
+		{
 			name:    "wrong birth date told apart from an unknown BSN",
 			defence: "one query on BSN and birth date together: a known BSN with a wrong date gets the very same answer as a BSN nobody has",
 			try: func(t *testing.T) {

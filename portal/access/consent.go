@@ -1,6 +1,7 @@
 package access
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -128,7 +129,7 @@ func Deciders(age int) Registrant {
 //   - a refusal or withdrawal ends a yes, so anyone whose agreement a grant needs may register it: under
 //     12 a parent or guardian (with or without the child), 12 to 15 the child, a parent or both, from 16
 //     the patient alone;
-//   - a withdrawal needs a grant in force to withdraw;
+//   - a withdrawal needs a grant in force to withdraw, and is not dated before that grant;
 //   - it was given neither in the future nor before the patient was born, and the operator is named.
 //
 // The error is a *RuleError.
@@ -169,8 +170,15 @@ func CheckConsentChange(f PatientFacts, c Consent, now time.Time) error {
 		}
 	}
 	if c.Status == ConsentWithdrawn {
-		if state, _ := f.CurrentConsent(c.Category, now); state != ConsentStateGranted {
+		state, grant := f.CurrentConsent(c.Category, now)
+		if state != ConsentStateGranted {
 			return ruleError(ReasonNothingToWithdraw, string(state))
+		}
+		// The newest decision counts; a withdrawal dated before the grant would be history that changes
+		// nothing, while the desk believes the consent was withdrawn.
+		if c.GivenAt.Before(grant.GivenAt) {
+			return ruleError(ReasonWithdrawalBeforeGrant, fmt.Sprintf("withdrawal given %s, the grant it would withdraw %s",
+				c.GivenAt.UTC().Format(time.RFC3339), grant.GivenAt.UTC().Format(time.RFC3339)))
 		}
 	}
 	return nil

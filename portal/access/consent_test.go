@@ -98,6 +98,17 @@ func TestWithdrawalNeedsAGrantInForce(t *testing.T) {
 	if err := CheckConsentChange(facts, w, now); err != nil {
 		t.Fatalf("withdrawing a grant: %v", err)
 	}
+	// Dated before the grant it withdraws, a withdrawal would be saved and change nothing.
+	backdated := w
+	backdated.GivenAt = at(-2 * day)
+	if got := ReasonOf(CheckConsentChange(facts, backdated, now)); got != ReasonWithdrawalBeforeGrant {
+		t.Fatalf("withdrawal dated before the grant: %q", got)
+	}
+	sameMoment := w
+	sameMoment.GivenAt = at(-day)
+	if err := CheckConsentChange(facts, sameMoment, now); err != nil {
+		t.Fatalf("withdrawal at the moment of the grant: %v", err)
+	}
 }
 
 func TestConsentChangeRefusesImpossibleDatesAndValues(t *testing.T) {

@@ -34,6 +34,7 @@ const (
 	ReasonGivenInFuture             Reason = "given-in-future"
 	ReasonGivenBeforeBirth          Reason = "given-before-birth"
 	ReasonNothingToWithdraw         Reason = "nothing-to-withdraw"
+	ReasonWithdrawalBeforeGrant     Reason = "withdrawal-before-grant"
 	ReasonUnknownRecipient          Reason = "unknown-recipient"
 	ReasonUnknownStatus             Reason = "unknown-status"
 	ReasonUnknownRegistrant         Reason = "unknown-registrant"
@@ -80,6 +81,7 @@ var Reasons = []Reason{
 	ReasonRelationshipEnded, ReasonCoveringWithoutMandate, ReasonEmergencyDisabled, ReasonEmergencyNeedsAGB,
 	ReasonRelationshipExists, ReasonEmergencyReasonTooShort, ReasonEmergencyPatientMismatch, ReasonMinorUnder12,
 	ReasonMinor12To15, ReasonPatient16OrOlder, ReasonGivenInFuture, ReasonGivenBeforeBirth, ReasonNothingToWithdraw,
+	ReasonWithdrawalBeforeGrant,
 	ReasonUnknownRecipient, ReasonUnknownStatus, ReasonUnknownRegistrant, ReasonUnknownChannel, ReasonUnknownKind,
 	ReasonEmergencyOnlyByProcedure, ReasonHolderKind, ReasonHolderAGB, ReasonHolderURA, ReasonHolderBoth,
 	ReasonMandateURA, ReasonMandateSelf, ReasonMandateNotCovering, ReasonValidFromMissing, ReasonUntilBeforeFrom,

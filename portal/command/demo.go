@@ -82,6 +82,7 @@ func demoConfig(dir string) config.Config {
 	cfg := config.Default(dir)
 	admin, _ := devpki.CardByName("admin")
 	cfg.Hospital.Administrators = []string{admin.UZINumber}
+	cfg.Hospital.URA = devpki.HospitalURA
 	return cfg
 }
 

@@ -60,6 +60,13 @@ func (p *PKI) CardTemplate(name string, u Usage) (*x509.Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
+	return p.SpecTemplate(spec, u)
+}
+
+// SpecTemplate is CardTemplate for a card that is not in the Cards table: the same person with a card
+// for another organisation, a colleague who shares a surname. Tests of the portal's admission need such
+// cards exactly as the UZI-register would issue them, which IssueCustom then signs.
+func (p *PKI) SpecTemplate(spec CardSpec, u Usage) (*x509.Certificate, error) {
 	if err := u.check(); err != nil {
 		return nil, err
 	}

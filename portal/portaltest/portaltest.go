@@ -165,6 +165,7 @@ func Start(t testing.TB, opts Options) *Env {
 	cfg.Ops.Addr = "127.0.0.1:0" // the operations listener on a free port (empty it to switch it off)
 	admin, _ := devpki.CardByName(devpki.CardAdmin)
 	cfg.Hospital.Administrators = []string{admin.UZINumber}
+	cfg.Hospital.URA = devpki.HospitalURA
 	if opts.Configure != nil {
 		opts.Configure(&cfg)
 	}

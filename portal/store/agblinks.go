@@ -17,7 +17,16 @@ type AGBLink struct {
 	LinkedAt  time.Time `db:"linked_at"`
 	CheckedAt time.Time `db:"checked_at"`
 	Outcome   string    `db:"outcome"`
+	// HolderName, HolderURA and HolderOrg describe the card the link was last saved for (its common
+	// name, URA and organisation), so that an administrator deciding a conflicting claim sees who holds
+	// the code now.
+	HolderName string `db:"holder_name"`
+	HolderURA  string `db:"holder_ura"`
+	HolderOrg  string `db:"holder_org"`
 }
+
+// agbLinkColumns are the columns of agb_links in the order of AGBLink.
+const agbLinkColumns = `uzi_number, agb_code, source, linked_at, checked_at, outcome, holder_name, holder_ura, holder_org`
 
 // The sources of a link, as stored; they are the values of auth.LinkSourceCard and auth.LinkSourceEntered.
 const (
@@ -33,7 +42,7 @@ const (
 func (s *Store) AGBLink(ctx context.Context, uziNumber string) (AGBLink, error) {
 	var l AGBLink
 	err := s.read.GetContext(ctx, &l, `
-		SELECT uzi_number, agb_code, source, linked_at, checked_at, outcome
+		SELECT `+agbLinkColumns+`
 		FROM agb_links
 		WHERE uzi_number = ?`, uziNumber)
 	if err != nil {
@@ -42,11 +51,12 @@ func (s *Store) AGBLink(ctx context.Context, uziNumber string) (AGBLink, error) 
 	return l, nil
 }
 
-// AGBLinksOfCode returns the UZI numbers linked to an AGB code, for `agb show`.
+// AGBLinksOfCode returns the UZI numbers linked to an AGB code: for `agb show`, and for admission, which
+// sends a typed code that somebody else holds to the administrator.
 func (s *Store) AGBLinksOfCode(ctx context.Context, code string) ([]AGBLink, error) {
 	var links []AGBLink
 	err := s.read.SelectContext(ctx, &links, `
-		SELECT uzi_number, agb_code, source, linked_at, checked_at, outcome
+		SELECT `+agbLinkColumns+`
 		FROM agb_links
 		WHERE agb_code = ?
 		ORDER BY uzi_number`, code)
@@ -86,20 +96,27 @@ func (s *Store) SaveAGBLink(ctx context.Context, l AGBLink) error {
 				return fmt.Errorf("store: release AGB code %s: %w", l.AGBCode, err)
 			}
 		}
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO agb_links (uzi_number, agb_code, source, linked_at, checked_at, outcome)
-			VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (uzi_number) DO UPDATE SET
-			    linked_at = CASE WHEN agb_links.agb_code = excluded.agb_code AND agb_links.source = excluded.source
-			                     THEN agb_links.linked_at ELSE excluded.linked_at END,
-			    agb_code = excluded.agb_code, source = excluded.source,
-			    checked_at = excluded.checked_at, outcome = excluded.outcome`,
-			l.UZINumber, l.AGBCode, l.Source, l.LinkedAt.UTC(), l.CheckedAt.UTC(), l.Outcome)
-		if err != nil {
-			return fmt.Errorf("store: save AGB link of %s: %w", l.UZINumber, translate(err))
-		}
-		return nil
+		return upsertAGBLink(ctx, tx, l)
 	})
+}
+
+// upsertAGBLink writes the link of l.UZINumber inside tx; linked_at keeps its first value while the code
+// and its source stay the same.
+func upsertAGBLink(ctx context.Context, tx *sqlx.Tx, l AGBLink) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO agb_links (uzi_number, agb_code, source, linked_at, checked_at, outcome, holder_name, holder_ura, holder_org)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (uzi_number) DO UPDATE SET
+		    linked_at = CASE WHEN agb_links.agb_code = excluded.agb_code AND agb_links.source = excluded.source
+		                     THEN agb_links.linked_at ELSE excluded.linked_at END,
+		    agb_code = excluded.agb_code, source = excluded.source,
+		    checked_at = excluded.checked_at, outcome = excluded.outcome,
+		    holder_name = excluded.holder_name, holder_ura = excluded.holder_ura, holder_org = excluded.holder_org`,
+		l.UZINumber, l.AGBCode, l.Source, l.LinkedAt.UTC(), l.CheckedAt.UTC(), l.Outcome, l.HolderName, l.HolderURA, l.HolderOrg)
+	if err != nil {
+		return fmt.Errorf("store: save AGB link of %s: %w", l.UZINumber, translate(err))
+	}
+	return nil
 }
 
 // RecordAGBCheck records the time and outcome of the latest register check of a UZI number's link; it
