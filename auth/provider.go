@@ -19,6 +19,27 @@ type Provider struct {
 	// Administrator is set for hospital staff named in hospital.administrators, on an N card issued for
 	// hospital.ura (Policy.IsAdministrator).
 	Administrator bool
+	// Delegation is set while a named employee's card acts on a provider's mandate (machtiging): whose
+	// patients and role count for the access rules, and who is logged as "on behalf of".
+	Delegation *Delegation
+}
+
+// Delegation is the provider on whose behalf an employee card acts, under one mandate.
+type Delegation struct {
+	MandateID   int64
+	GrantorUZI  string
+	GrantorName string
+	GrantorAGB  string
+	GrantorRole string
+}
+
+// EffectiveRole is the role the access rules apply: the provider's own, or, for an employee acting on a
+// mandate, the role of the provider they act for.
+func (p Provider) EffectiveRole() string {
+	if p.Delegation != nil {
+		return p.Delegation.GrantorRole
+	}
+	return p.RoleCode
 }
 
 // DisplayName is the name the screens show: the card's common name ("Anna de Vries").

@@ -60,8 +60,11 @@ type Session struct {
 	UZI         string
 	Fingerprint string
 	AGB         string
-	LoginAt     time.Time
-	SeenAt      time.Time
+	// MandateID is the mandate (machtiging) under which a named employee's card acts for a provider; zero
+	// for a provider's own card, and for an employee who has not chosen yet whom they act for.
+	MandateID int64
+	LoginAt   time.Time
+	SeenAt    time.Time
 }
 
 // Sessions issues and checks session cookies (gorilla/sessions CookieStore: AES-256 encrypted, HMAC
@@ -117,6 +120,7 @@ func (s *Sessions) Load(r *http.Request, fingerprint string) (Session, SessionSt
 		UZI:         str(sess.Values["uzi"]),
 		Fingerprint: str(sess.Values["fp"]),
 		AGB:         str(sess.Values["agb"]),
+		MandateID:   int64Value(sess.Values["mandate"]),
 		LoginAt:     unixMilli(sess.Values["login"]),
 		SeenAt:      unixMilli(sess.Values["seen"]),
 	}
@@ -198,6 +202,9 @@ func (s *Sessions) save(w http.ResponseWriter, r *http.Request, v Session) error
 	sess.Options = &opts
 	sess.Values["sid"] = v.ID
 	sess.Values["uzi"] = v.UZI
+	if v.MandateID != 0 {
+		sess.Values["mandate"] = v.MandateID
+	}
 	sess.Values["fp"] = v.Fingerprint
 	sess.Values["agb"] = v.AGB
 	sess.Values["login"] = v.LoginAt.UnixMilli()
@@ -211,6 +218,12 @@ func (s *Sessions) save(w http.ResponseWriter, r *http.Request, v Session) error
 func str(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// int64Value reads a whole number of the session's values; anything else is zero.
+func int64Value(v any) int64 {
+	n, _ := v.(int64)
+	return n
 }
 
 func unixMilli(v any) time.Time {

@@ -200,10 +200,12 @@ func TestRolesAndEmployeeCardsFollowTheConfiguration(t *testing.T) {
 	if resp := env.Client(t, devpki.CardPharmacist).Get(t, "/"); resp.Status != http.StatusOK {
 		t.Errorf("pharmacist under 17.*: %d", resp.Status)
 	}
-	if resp := env.Client(t, devpki.CardEmployee).Get(t, "/"); resp.Status != http.StatusOK {
-		t.Errorf("employee card with admit_employee_cards: %d\n%s", resp.Status, resp.Body)
+	// An employee card is admitted to act on a mandate (TestMandateLetsTheAssistantActForTheGP); without
+	// one it gets the page that says how to get one.
+	if resp := env.Client(t, devpki.CardEmployee).Get(t, "/"); resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, "U heeft (nog) geen machtiging") {
+		t.Errorf("employee card without a mandate: %d\n%s", resp.Status, resp.Body)
 	}
-	if rec := lastOf(t, env, uziOf(t, devpki.CardEmployee)); rec.Event != "login" || rec.UserAGB != "" {
+	if rec := lastOf(t, env, uziOf(t, devpki.CardEmployee)); rec.Event != "login_refused" || rec.Reason != "no-mandate" || rec.UserAGB != "" {
 		t.Errorf("employee login logged as %+v", rec)
 	}
 }

@@ -134,7 +134,7 @@ func (s *Server) openDossier(c echo.Context, cat access.Category) (*dossierView,
 	}
 	now := s.now()
 	v := &dossierView{prov: prov, facts: facts, now: now, lang: s.lang(c), category: cat,
-		decisions: s.policy.DecideAll(accessProvider(*prov), facts, now), shown: map[access.Category][]string{}}
+		decisions: s.decideAll(c, accessProvider(*prov), facts, now), shown: map[access.Category][]string{}}
 	for _, d := range v.decisions {
 		if d.Allowed {
 			v.main = d

@@ -23,6 +23,11 @@ func (e fieldErrors) Any() bool { return len(e) > 0 }
 
 // accessProvider is the access rules' view of an admitted provider.
 func accessProvider(p auth.Provider) access.Provider {
+	if d := p.Delegation; d != nil {
+		// An employee acting on a mandate is, for the access rules, the provider they act for (within
+		// the mandate's categories, see decideAll), of the same organisation.
+		return access.Provider{UZI: d.GrantorUZI, Name: d.GrantorName, AGB: d.GrantorAGB, URA: p.SubscriberNumber, Role: d.GrantorRole, Delegated: true}
+	}
 	return access.Provider{UZI: p.UZINumber, Name: p.DisplayName(), AGB: p.AGB, URA: p.SubscriberNumber, Role: p.RoleCode}
 }
 

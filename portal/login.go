@@ -53,10 +53,16 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			p.AGB = sess.AGB
 			p.Administrator = s.admission.Policy().IsAdministrator(p.Identity)
+			c.Set(ctxSession, &sess)
+			// An employee card acts on its session's mandate, checked again on every request.
+			if isDelegate(p) {
+				if ok, err := s.actOnMandate(c, p, &sess); !ok {
+					return err
+				}
+			}
 			if err := s.sessions.Touch(c.Response(), c.Request(), sess); err != nil {
 				return err
 			}
-			c.Set(ctxSession, &sess)
 			return next(c)
 		case auth.IdleExpired, auth.AbsoluteExpired:
 			if err := s.sessions.End(c.Response(), c.Request(), true); err != nil {
@@ -117,8 +123,29 @@ func (s *Server) startSession(c echo.Context, p *auth.Provider, next echo.Handle
 		}
 		return s.refuseLogin(c, *p, err)
 	}
+	// An employee card is admitted only to act on a mandate in force: with one, on that; with several, the
+	// colleague first chooses whom they act for; without one, the page says how to get one.
+	choose := false
+	if isDelegate(p) {
+		ms, err := s.mandatesInForce(c.Request().Context(), p, s.now())
+		if err != nil {
+			return err
+		}
+		switch len(ms) {
+		case 0:
+			return s.refuseLogin(c, *p, &auth.Refusal{Reason: reasonNoMandate, Detail: "employee card without a mandate in force"})
+		case 1:
+			p.Delegation = delegationOf(ms[0])
+			c.Set(ctxMandate, &ms[0])
+		default:
+			choose = true
+		}
+	}
 	if err := s.openSession(c, p, ""); err != nil {
 		return err
+	}
+	if choose {
+		return c.Redirect(http.StatusSeeOther, choosePath)
 	}
 	return next(c)
 }
@@ -130,7 +157,11 @@ func (s *Server) openSession(c echo.Context, p *auth.Provider, detail string) er
 	if err := s.audit.Append(c.Request().Context(), rec); err != nil {
 		return err
 	}
-	sess, err := s.sessions.Start(c.Response(), c.Request(), auth.Session{UZI: p.UZINumber, Fingerprint: p.Fingerprint, AGB: p.AGB})
+	v := auth.Session{UZI: p.UZINumber, Fingerprint: p.Fingerprint, AGB: p.AGB}
+	if p.Delegation != nil {
+		v.MandateID = p.Delegation.MandateID
+	}
+	sess, err := s.sessions.Start(c.Response(), c.Request(), v)
 	if err != nil {
 		return err
 	}
@@ -248,7 +279,11 @@ func (s *Server) logout(c echo.Context) error {
 
 // auditUser is the access log's view of a provider.
 func auditUser(p auth.Provider) audit.User {
-	return audit.User{UZI: p.UZINumber, Name: p.DisplayName(), Role: p.RoleCode, AGB: p.AGB, URA: p.SubscriberNumber, Organisation: p.Organisation}
+	u := audit.User{UZI: p.UZINumber, Name: p.DisplayName(), Role: p.RoleCode, AGB: p.AGB, URA: p.SubscriberNumber, Organisation: p.Organisation}
+	if d := p.Delegation; d != nil {
+		u.OnBehalfOf = fmt.Sprintf("%s (UZI %s, AGB %s)", d.GrantorName, d.GrantorUZI, d.GrantorAGB)
+	}
+	return u
 }
 
 // auditSource is the access point of the request: client address, certificate and request id.

@@ -91,7 +91,7 @@ type myPatientRow struct {
 // whose card gives no care-provider role.
 func (s *Server) home(c echo.Context) error {
 	prov := c.Get(ctxProvider).(*auth.Provider)
-	scope := s.policy.ScopeOf(prov.RoleCode)
+	scope := s.policy.ScopeOf(prov.EffectiveRole())
 	if prov.Administrator && scope.Empty() {
 		return c.Redirect(http.StatusSeeOther, "/admin")
 	}
@@ -164,7 +164,7 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 		if rel, ok := listedWith[id]; ok && own[0].ID != rel {
 			continue // listed on the page of the newest relationship
 		}
-		main := mainDecision(s.policy.DecideAll(who, facts, now))
+		main := mainDecision(s.decideAll(c, who, facts, now))
 		if !main.Allowed {
 			page.Hidden++
 			continue

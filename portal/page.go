@@ -27,7 +27,7 @@ func (s *Server) page(c echo.Context, titleKey string, data any) Page {
 	// The frame names the provider only inside a live session, never on a refusal or signed-out page.
 	if prov, ok := c.Get(ctxProvider).(*auth.Provider); ok && c.Get(ctxSession) != nil {
 		p.Provider = prov
-		p.SeesPatients = !s.policy.ScopeOf(prov.RoleCode).Empty()
+		p.SeesPatients = !s.policy.ScopeOf(prov.EffectiveRole()).Empty()
 	}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	return p

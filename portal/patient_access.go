@@ -175,7 +175,7 @@ func (s *Server) accessPage(c echo.Context, facts access.PatientFacts, form emer
 	if err != nil {
 		return err
 	}
-	page := accessPage{PatientPublicID: facts.Patient.PublicID, Decisions: s.policy.DecideAll(who, facts, now), Form: form,
+	page := accessPage{PatientPublicID: facts.Patient.PublicID, Decisions: s.decideAll(c, who, facts, now), Form: form,
 		Emergency: check, Created: c.QueryParam("emergency") == "created",
 		Stranger: !access.HasCurrentRelationship(who, facts, now)}
 	page.Main = mainDecision(page.Decisions)

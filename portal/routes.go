@@ -64,6 +64,14 @@ func (s *Server) routes() {
 	provider.GET("/patients/:id/documents/xdm", s.showXDM)
 	provider.POST("/patients/:id/documents/xdm", s.downloadXDM)
 
+	// Mandates (mandates.go): a provider lets a colleague with an employee card act on their behalf; the
+	// colleague chooses whom they act for when they hold several mandates.
+	provider.GET("/machtigingen", s.showMandates)
+	provider.POST("/machtigingen", s.grantMandate)
+	provider.POST("/machtigingen/:mid/einde", s.endMandate)
+	provider.GET(choosePath, s.showChooseMandate)
+	provider.POST(choosePath, s.chooseMandate)
+
 	// Access to one patient: why the provider may see them and until when, per category, and the
 	// emergency procedure (the dossier and the search offer it when it is possible).
 	provider.GET("/patients/:id/access", s.showPatientAccess)
@@ -79,6 +87,7 @@ func (s *Server) routes() {
 	admin.POST("/patients/:id/relationships", s.addRelationship)
 	admin.POST("/patients/:id/relationships/:rid/end", s.endRelationship)
 	admin.GET("/emergencies", s.showEmergencies)
+	admin.GET("/machtigingen", s.showAdminMandates)
 	admin.POST("/emergencies/:rid/review", s.reviewEmergency)
 	admin.GET("/agb-claims", s.showAGBClaims)
 	admin.POST("/agb-claims/:cid/decide", s.decideAGBClaim)

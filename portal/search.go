@@ -75,7 +75,7 @@ func (s *Server) searchPatient(c echo.Context) error {
 	form := newSearchForm(c)
 	form.OnSearchPage = true
 	form.BSN, form.BirthDate = bsnValue(c, "bsn"), formValue(c, "birth_date")
-	if s.policy.ScopeOf(prov.RoleCode).Empty() {
+	if s.policy.ScopeOf(prov.EffectiveRole()).Empty() {
 		rec := actor.Search(audit.Patient{}, form.BirthDate, audit.SearchNotFound)
 		rec.Outcome, rec.Reason = audit.Refused, string(access.ReasonRoleNotPermitted)
 		if err := s.audit.Append(ctx, rec); err != nil {
@@ -139,7 +139,7 @@ func (s *Server) searchPatient(c echo.Context) error {
 		return err
 	}
 	who := accessProvider(*prov)
-	decisions := s.policy.DecideAll(who, facts, now)
+	decisions := s.decideAll(c, who, facts, now)
 	main := mainDecision(decisions)
 	searched := audit.PatientOf(patient)
 	if main.Allowed {
@@ -197,7 +197,7 @@ const limitedSuffix = "/refused"
 // showSearch is the search form on its own address, for a reload of an answer page or a bookmark.
 func (s *Server) showSearch(c echo.Context) error {
 	prov := c.Get(ctxProvider).(*auth.Provider)
-	if s.policy.ScopeOf(prov.RoleCode).Empty() {
+	if s.policy.ScopeOf(prov.EffectiveRole()).Empty() {
 		return errNoRoleScope
 	}
 	form := newSearchForm(c)

@@ -145,7 +145,7 @@ func orDefault(s, def string) string {
 // and the notice that the download is recorded as one access with every document in it.
 func (s *Server) showXDM(c echo.Context) error {
 	prov := c.Get(ctxProvider).(*auth.Provider)
-	v, err := s.openDossier(c, s.xdmCategory(prov.RoleCode))
+	v, err := s.openDossier(c, s.xdmCategory(prov.EffectiveRole()))
 	if v == nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func (s *Server) showXDM(c echo.Context) error {
 // one access-log record that lists every document in it, and only then sends it.
 func (s *Server) downloadXDM(c echo.Context) error {
 	prov := c.Get(ctxProvider).(*auth.Provider)
-	v, err := s.openDossier(c, s.xdmCategory(prov.RoleCode))
+	v, err := s.openDossier(c, s.xdmCategory(prov.EffectiveRole()))
 	if v == nil {
 		return err
 	}

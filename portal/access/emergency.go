@@ -71,6 +71,10 @@ func (p Policy) CanRequestEmergency(who Provider, facts PatientFacts, now time.T
 		ec.Reason = ReasonEmergencyDisabled
 		return ec
 	}
+	if who.Delegated {
+		ec.Reason = ReasonEmergencyDelegated
+		return ec
+	}
 	scope := p.ScopeOf(who.Role)
 	if scope.Empty() {
 		ec.Reason = ReasonEmergencyRoleNotPermitted

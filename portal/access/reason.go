@@ -72,6 +72,9 @@ const (
 	// ReasonEmergencyPriorNotAcknowledged: the provider's own relationship ended or has not started, and
 	// they did not confirm that they know it.
 	ReasonEmergencyPriorNotAcknowledged Reason = "emergency-prior-not-acknowledged"
+	// ReasonEmergencyDelegated: a colleague acting on a mandate cannot open the emergency procedure; only
+	// the provider can, with their own card.
+	ReasonEmergencyDelegated Reason = "emergency-delegated"
 )
 
 // Reasons lists every reason, so that tests can check that each has a Dutch and an English explanation.
@@ -90,6 +93,9 @@ var Reasons = []Reason{
 	ReasonPatientNumberMissing, ReasonFamilyNameMissing, ReasonUnknownSex, ReasonBirthDateInFuture,
 	ReasonEmergencyRoleNotPermitted, ReasonEmergencyCapReached, ReasonEmergencyCategory,
 	ReasonEmergencyPriorNotAcknowledged,
+	ReasonDelegateNotColleague, ReasonDelegateOtherURA, ReasonDelegateNoCategories, ReasonDelegateCategoryOutside,
+	ReasonDelegateTooLong, ReasonDelegatePeriod, ReasonDelegateGrantorRole, ReasonDelegateExcludes,
+	ReasonEmergencyDelegated,
 }
 
 // ErrRefused is wrapped by every *RuleError, so that callers can tell "the rules say no" (a message for

@@ -16,6 +16,9 @@ type Provider struct {
 	AGB  string
 	URA  string
 	Role string
+	// Delegated is set for an employee acting on this provider's mandate: they see within the mandate,
+	// but never open the emergency procedure, which rests on the provider's own judgement.
+	Delegated bool
 }
 
 // RelationshipState is where a relationship stands at a moment; only an active one opens a patient.

@@ -83,6 +83,8 @@ func demoConfig(dir string) config.Config {
 	admin, _ := devpki.CardByName("admin")
 	cfg.Hospital.Administrators = []string{admin.UZINumber}
 	cfg.Hospital.URA = devpki.HospitalURA
+	// The practice's doktersassistent (the employee card) acts on the GP's mandate.
+	cfg.UZI.AdmitEmployeeCards = true
 	return cfg
 }
 

@@ -93,8 +93,8 @@ func TestDemoSeedsOnce(t *testing.T) {
 	n, _ := st.PatientCount(ctx)
 	recs, _ := st.AccessRecordsAfter(ctx, 0, 1000)
 	st.Close()
-	// One record per imported bundle, plus the import of the demo AGB register.
-	if n < 24 || len(recs) != len(demodata.Generate(time.Now()))+1 {
+	// One record per imported bundle, plus the import of the demo AGB register and the demo's mandate.
+	if n < 24 || len(recs) != len(demodata.Generate(time.Now()))+2 {
 		t.Fatalf("first run: %d patients, %d access records", n, len(recs))
 	}
 	if err := seedDemo(ctx, cfg); err != nil {
