@@ -36,10 +36,10 @@ type Server struct {
 	admission  *auth.Admission
 	// register is the AGB register admission checks codes against; the administrator's queue of typed
 	// codes shows its records.
-	register   agb.Lookup
-	views      *renderer
-	logger     *slog.Logger
-	tls        *tls.Config
+	register agb.Lookup
+	views    *renderer
+	logger   *slog.Logger
+	tls      *tls.Config
 	// cardDoor verifies the card of every connection (auth.DoorListener) and keeps verified chains.
 	cardDoor   *auth.Door
 	echo       *echo.Echo
