@@ -19,6 +19,7 @@ require (
 	golang.org/x/crypto v0.53.0
 	golang.org/x/net v0.56.0
 	golang.org/x/text v0.40.0
+	software.sslmate.com/src/go-pkcs12 v0.7.4
 )
 
 require (
