@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
 
 	"zorgverlenersportaal/auth"
 	"zorgverlenersportaal/portal"
@@ -38,7 +41,7 @@ func opsGet(t *testing.T, env *portaltest.Env, path string) (int, http.Header, s
 func scrapeMetrics(t *testing.T, env *portaltest.Env) (metrics.Scrape, string) {
 	t.Helper()
 	status, header, body := opsGet(t, env, "/metrics")
-	if status != http.StatusOK || header.Get("Content-Type") != metrics.ContentType {
+	if status != http.StatusOK || expfmt.ResponseFormat(header).FormatType() != expfmt.TypeTextPlain || header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("/metrics: %d %q", status, header.Get("Content-Type"))
 	}
 	s, err := metrics.Parse(strings.NewReader(body))
@@ -101,6 +104,7 @@ func TestMetricsCountWhatHappensThroughTheMutualTLSPortal(t *testing.T) {
 		s, _ := scrapeMetrics(t, env)
 		return s.Sum("zvp_login_refusals_total", "reason", "tls.expired") > before.Sum("zvp_login_refusals_total", "reason", "tls.expired")
 	})
+	runtime.GC() // at least one collection, so that go_gc_cycles_total has moved from zero
 	after, text := scrapeMetrics(t, env)
 	delta := func(name string, labels ...string) float64 {
 		return after.Sum(name, labels...) - before.Sum(name, labels...)
@@ -148,7 +152,9 @@ func TestMetricsCountWhatHappensThroughTheMutualTLSPortal(t *testing.T) {
 	if v, ok := after.Value("zvp_crl_age_seconds", "issuer", issuer); !ok || v < 0 {
 		t.Errorf("CRL age = %v (%v)", v, ok)
 	}
-	for _, name := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes", "process_resident_memory_bytes", "process_cpu_seconds_total"} {
+	// The standard Go and process collectors, and the GC counter the portal added to them.
+	for _, name := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes", "go_memstats_sys_bytes", "go_gc_cycles_total",
+		"process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds"} {
 		if v, ok := after.Value(name); !ok || v <= 0 {
 			t.Errorf("%s = %v (%v)", name, v, ok)
 		}

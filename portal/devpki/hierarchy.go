@@ -188,10 +188,8 @@ func (p *PKI) serverCertNeedsRenewal() (bool, error) {
 
 // createP12Password writes the random password of the folder's .p12 files, readable by the owner only.
 func (p *PKI) createP12Password() error {
-	b, err := randomBytes(p12PasswordBytes)
-	if err != nil {
-		return fmt.Errorf("create PKCS#12 password: %w", err)
-	}
+	b := make([]byte, p12PasswordBytes)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails: it crashes the program rather than return weak bytes
 	pw := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
 	return writeFileAtomic(p.paths.P12Password, []byte(pw+"\n"), modePrivate)
 }

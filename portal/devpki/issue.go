@@ -117,15 +117,9 @@ func (p *PKI) writeCard(spec CardSpec, certs []*x509.Certificate, keys []*rsa.Pr
 			return err
 		}
 	}
-	p12, err := encodePKCS12(keys[0], certs[0], chain, friendlyName(spec), password)
+	p12, err := encodePKCS12(keys[0], certs[0], chain, password)
 	if err != nil {
 		return err
 	}
 	return writeFileAtomic(files.PKCS12, p12, modePrivate)
-}
-
-// friendlyName is the name a browser shows in its certificate picker, so a developer can tell the test
-// cards apart and see that they are not real.
-func friendlyName(s CardSpec) string {
-	return fmt.Sprintf("DEV UZI %s (%s, %s)", s.CommonName(), s.UZINumber, s.Name)
 }
