@@ -67,7 +67,7 @@ func (s *Server) xdmFiles(c echo.Context, v *dossierView) ([]xdmFile, error) {
 			for _, a := range l.Attachments {
 				out = append(out, xdmFile{Category: access.Letters, OwnerKind: "letter", OwnerID: l.ID, Attachment: a,
 					Title: documentTitle(l.Title, a, len(l.Attachments)), Date: l.WrittenAt, Author: l.Author,
-					Class: xdm.Code{Code: "51852-2", Scheme: xdm.OIDLOINC, Display: "Letter"}, Type: letterType(l)})
+					Class: loinc("51852-2", "Letter"), Type: letterType(l)})
 			}
 		}
 	}
@@ -84,7 +84,7 @@ func (s *Server) xdmFiles(c echo.Context, v *dossierView) ([]xdmFile, error) {
 			for _, a := range r.Attachments {
 				out = append(out, xdmFile{Category: access.Reports, OwnerKind: "report", OwnerID: r.ID, Attachment: a,
 					Title: documentTitle(r.Title, a, len(r.Attachments)), Date: date, Author: r.Author,
-					Class: xdm.Code{Code: "47045-0", Scheme: xdm.OIDLOINC, Display: "Study report"}, Type: reportType(r)})
+					Class: loinc("47045-0", "Study report"), Type: reportType(r)})
 			}
 		}
 	}
@@ -99,39 +99,46 @@ func documentTitle(title string, a dossier.AttachmentInfo, n int) string {
 	return title
 }
 
-// letterType is the XDS typeCode of a letter (LOINC document ontology): discharge summary, consult note,
-// referral note, or letter.
+// loinc is a LOINC code of the document ontology as XDS metadata names it.
+func loinc(code, display string) xdm.Code {
+	return xdm.Code{Code: code, Scheme: xdm.OIDLOINC, Display: display}
+}
+
+// letterTypes are the XDS typeCodes of letters: discharge summary, consult note, referral note; any other
+// letter is a letter.
+var letterTypes = map[dossier.LetterKind]xdm.Code{
+	dossier.LetterDischarge:  loinc("18842-5", "Discharge summary"),
+	dossier.LetterSpecialist: loinc("11488-4", "Consult note"),
+	dossier.LetterReferral:   loinc("57133-1", "Referral note"),
+}
+
+// letterType is the XDS typeCode of a letter.
 func letterType(l dossier.Letter) xdm.Code {
-	switch l.Kind {
-	case dossier.LetterDischarge:
-		return xdm.Code{Code: "18842-5", Scheme: xdm.OIDLOINC, Display: "Discharge summary"}
-	case dossier.LetterSpecialist:
-		return xdm.Code{Code: "11488-4", Scheme: xdm.OIDLOINC, Display: "Consult note"}
-	case dossier.LetterReferral:
-		return xdm.Code{Code: "57133-1", Scheme: xdm.OIDLOINC, Display: "Referral note"}
+	if c, ok := letterTypes[l.Kind]; ok {
+		return c
 	}
-	return xdm.Code{Code: "51852-2", Scheme: xdm.OIDLOINC, Display: "Letter"}
+	return loinc("51852-2", "Letter")
+}
+
+// reportTypes are the LOINC studies of the report kinds.
+var reportTypes = map[dossier.ReportKind]xdm.Code{
+	dossier.ReportRadiology:  loinc("18748-4", "Diagnostic imaging study"),
+	dossier.ReportPathology:  loinc("11526-1", "Pathology study"),
+	dossier.ReportECG:        loinc("11524-6", "EKG study"),
+	dossier.ReportHolter:     loinc("18754-2", "Ambulatory cardiac rhythm monitor (Holter) study"),
+	dossier.ReportSpirometry: loinc("18759-1", "Spirometry study"),
 }
 
 // reportType is the XDS typeCode of a report: its own LOINC code when the hospital sent one, else the
 // LOINC study of its kind.
 func reportType(r dossier.Report) xdm.Code {
 	if r.CodeSystem == "http://loinc.org" && r.Code != "" {
-		return xdm.Code{Code: r.Code, Scheme: xdm.OIDLOINC, Display: orDefault(r.Title, r.Code)}
+		return loinc(r.Code, orDefault(r.Title, r.Code))
 	}
-	switch r.Kind {
-	case dossier.ReportRadiology:
-		return xdm.Code{Code: "18748-4", Scheme: xdm.OIDLOINC, Display: "Diagnostic imaging study"}
-	case dossier.ReportPathology:
-		return xdm.Code{Code: "11526-1", Scheme: xdm.OIDLOINC, Display: "Pathology study"}
-	case dossier.ReportECG:
-		return xdm.Code{Code: "11524-6", Scheme: xdm.OIDLOINC, Display: "EKG study"}
-	case dossier.ReportHolter:
-		return xdm.Code{Code: "18754-2", Scheme: xdm.OIDLOINC, Display: "Ambulatory cardiac rhythm monitor (Holter) study"}
-	case dossier.ReportSpirometry:
-		return xdm.Code{Code: "18759-1", Scheme: xdm.OIDLOINC, Display: "Spirometry study"}
+	if c, ok := reportTypes[r.Kind]; ok {
+		return c
 	}
-	return xdm.Code{Code: "47045-0", Scheme: xdm.OIDLOINC, Display: "Study report"}
+	return loinc("47045-0", "Study report")
 }
 
 func orDefault(s, def string) string {
