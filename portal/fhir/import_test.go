@@ -89,12 +89,17 @@ func TestPatientIdentity(t *testing.T) {
 		t.Fatal(r.Err)
 	}
 	for id, want := range map[string]string{
-		"Patient/p2": "elfproef", "Patient/p3": "BSN 999993653 conflict", "Patient/p4": "birth date",
+		"Patient/p2": "elfproef", "Patient/p3": "BSN 999993653 conflict",
 		"Patient/p5": "family name", "Patient/p6": "patient number 7001234 already belongs",
 	} {
 		if reason, ok := rejectedFor(r, id); !ok || !strings.Contains(reason, want) {
 			t.Errorf("%s: rejection %q, want it to mention %q", id, reason, want)
 		}
+	}
+	// A patient without a birth date is not wrong (the zib allows it), but the portal, which finds
+	// patients by BSN and birth date, cannot use it: skipped with the reason, not rejected.
+	if _, rejected := rejectedFor(r, "Patient/p4"); rejected || !strings.Contains(strings.Join(mapKeys(r.Skipped), "\n"), "no birth date") {
+		t.Errorf("a patient without a birth date is not skipped with its reason (skipped: %v)", mapKeys(r.Skipped))
 	}
 	p := env.patient(t, "p1")
 	if p.FamilyName != "Berg" || p.FamilyPrefix != "van der" || p.GivenNames != "Jan Hendrik" || p.Initials != "J.H." ||

@@ -321,7 +321,9 @@ func (r *run) importPatient(e *entry) (bool, error) {
 	}
 	row.FamilyName, row.FamilyPrefix, row.GivenNames, row.Initials = family, prefix, given, initials
 	if p.BirthDate == "" {
-		return false, reject("the patient has no birth date; patient search needs BSN and birth date")
+		// Not wrong (the zib allows it), but the portal cannot use it: providers find a patient by BSN
+		// and birth date together, and the minors' consent rules need the age.
+		return false, skip("the patient has no birth date; the portal finds patients by BSN and birth date together, so a patient without one cannot be opened")
 	}
 	if row.BirthDate, err = parseDate(p.BirthDate); err != nil {
 		return false, reject("birthDate: %v", err)

@@ -252,7 +252,8 @@ func (r *run) require(ref *Reference, field string, types ...string) (target, er
 		case stateRejected:
 			return t, reject("%s %s was rejected: %s", field, t.entry.name(), t.entry.reason)
 		case stateSkipped:
-			return t, reject("%s %s was skipped", field, t.entry.name())
+			// What rests on a resource the portal does not use is not wrong either: skipped with it.
+			return t, skip("%s %s was skipped: %s", field, t.entry.name(), t.entry.reason)
 		case statePending:
 			return t, reject("%s %s comes later in the import order", field, t.entry.name())
 		}
