@@ -34,6 +34,8 @@ func (s *Server) routes() {
 	// Everything else needs an admitted provider with a live session.
 	provider := card.Group("", s.requireSession)
 	provider.GET("/", s.home)
+	// What is new for the provider's patients since they last looked (news.go).
+	provider.GET("/nieuw", s.showNews)
 
 	// The provider's screens: the start page is "Mijn patiënten" (hospital staff go on to /admin); the
 	// search by BSN and birth date; the dossier, one address per permitted category, items by opaque id
