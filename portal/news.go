@@ -40,6 +40,8 @@ type newsPage struct {
 	// Truncated says that there is more news than the page reads.
 	Truncated bool
 	Limit     int
+	// DigestEnabled offers the e-mail digest's page (digestpage.go).
+	DigestEnabled bool
 }
 
 // patientNews is the news of one patient that the provider may see now.
@@ -94,7 +96,7 @@ func newsWindowStart(now time.Time) time.Time { return now.AddDate(0, 0, -NewsWi
 func (s *Server) showNews(c echo.Context) error {
 	prov := c.Get(ctxProvider).(*auth.Provider)
 	scope := s.policy.ScopeOf(prov.RoleCode)
-	page := newsPage{CanSee: !scope.Empty(), WindowDays: NewsWindowDays, Limit: NewsPageLimit}
+	page := newsPage{CanSee: !scope.Empty(), WindowDays: NewsWindowDays, Limit: NewsPageLimit, DigestEnabled: s.cfg.Digest.Enabled}
 	if page.CanSee {
 		ctx := c.Request().Context()
 		now := s.now()

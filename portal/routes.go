@@ -81,6 +81,14 @@ func (s *Server) routes() {
 	// The access log (NEN 7513): every provider's own accesses; the administrators' patient reports and
 	// the emergency accesses as the log recorded them.
 	provider.GET("/mijn-inzages", s.ownAccesses)
+
+	// The provider's own e-mail digest (digestpage.go): register an address, confirm it from the mail's
+	// link with a button, stop it.
+	provider.GET(digestPath, s.showDigest)
+	provider.POST(digestPath, s.registerDigest)
+	provider.GET(digestPath+"/bevestig", s.showDigestConfirm)
+	provider.POST(digestPath+"/bevestig", s.confirmDigest)
+	provider.POST(digestPath+"/stop", s.stopDigest)
 	admin.GET("/log", s.accessLogAdmin)
 	admin.POST("/log/patient", s.patientAccessReport)
 	admin.GET("/log/emergency", s.emergencyAccesses)

@@ -56,7 +56,9 @@ type Worker struct {
 	// MaxAttempts is how often a mail is tried before it is given up (and logged as such).
 	MaxAttempts int
 
-	lastRound string
+	// checked holds, per provider, the round in which their news was last counted: a round counts each
+	// provider once, and a provider who confirms an address after a round is counted at the next tick.
+	checked map[string]string
 }
 
 // Run works until ctx ends: a round when one is due, then the outbox, every Poll.
@@ -94,24 +96,34 @@ func (w *Worker) round(now time.Time) (day, round string) {
 	return day, round
 }
 
-// queueDigests queues, once per send time, a digest for every confirmed address that had none today and
-// has something new waiting; the store's one-a-day claim keeps it at one even across instances.
+// queueDigests queues, once per send time and provider, a digest for every confirmed address that had
+// none today and has something new waiting; the store's one-a-day claim keeps it at one even across
+// instances.
 func (w *Worker) queueDigests(ctx context.Context) error {
 	now := w.Now()
 	day, round := w.round(now)
-	if round == "" || round == w.lastRound {
+	if round == "" {
 		return nil
 	}
 	subs, err := w.Outbox.DigestsDue(ctx, day)
 	if err != nil {
 		return err
 	}
+	if w.checked == nil {
+		w.checked = map[string]string{}
+	}
+	due := map[string]bool{}
 	for _, sub := range subs {
+		due[sub.UZI] = true
+		if w.checked[sub.UZI] == round {
+			continue
+		}
 		n, err := w.Count(ctx, sub, now)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
+			w.checked[sub.UZI] = round
 			continue
 		}
 		subject, body := DigestText(w.Hospital, w.PortalURL, n)
@@ -120,11 +132,16 @@ func (w *Worker) queueDigests(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		w.checked[sub.UZI] = round
 		if queued {
 			w.Logger.Info("digest queued", "uzi", sub.UZI, "items", n, "day", day)
 		}
 	}
-	w.lastRound = round
+	for uzi := range w.checked {
+		if !due[uzi] {
+			delete(w.checked, uzi) // sent today, or no longer registered
+		}
+	}
 	return nil
 }
 
