@@ -63,9 +63,9 @@ type Server struct {
 type Option func(*options)
 
 type options struct {
-	now         func() time.Time
-	register    agb.Lookup
-	digestPoll  time.Duration
+	now        func() time.Time
+	register   agb.Lookup
+	digestPoll time.Duration
 }
 
 // WithDigestTiming makes the e-mail digest's worker look at its clock and outbox every poll instead of
