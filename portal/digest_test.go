@@ -189,3 +189,30 @@ func TestDigestOffByDefault(t *testing.T) {
 		t.Error("the Nieuw page offers a digest that is off")
 	}
 }
+
+// TestDigestConfirmationsAreLimited: a provider cannot make the portal mail an address again and again:
+// the sixth registration of a day is refused (429) with a page that says why, and queues no mail.
+func TestDigestConfirmationsAreLimited(t *testing.T) {
+	env, _ := digestEnv(t)
+	gp := env.Client(t, devpki.CardGP)
+	gpCard, _ := devpki.CardByName(devpki.CardGP)
+	gp.Get(t, "/meldingen")
+	for i := range store.MaxConfirmationsPerDay {
+		if resp := gp.Post(t, "/meldingen", url.Values{"address": {fmt.Sprintf("a%d@delinde.example", i)}}); resp.Status != http.StatusSeeOther {
+			t.Fatalf("registration %d: %d", i+1, resp.Status)
+		}
+	}
+	resp := gp.Post(t, "/meldingen", url.Values{"address": {"victim@elders.example"}})
+	if resp.Status != http.StatusTooManyRequests || !strings.Contains(resp.Body, "vijf keer") {
+		t.Fatalf("sixth registration: %d\n%s", resp.Status, resp.Body)
+	}
+	mails, err := env.Store.MailOf(t.Context(), gpCard.UZINumber)
+	if err != nil || len(mails) != store.MaxConfirmationsPerDay {
+		t.Fatalf("%d mails queued (%v), want %d", len(mails), err, store.MaxConfirmationsPerDay)
+	}
+	for _, m := range mails {
+		if m.Recipient == "victim@elders.example" {
+			t.Error("the refused registration queued a mail")
+		}
+	}
+}

@@ -182,7 +182,7 @@ func (s *Server) registerDigest(c echo.Context) error {
 		TokenExpiresAt: &expires, RegisteredAt: now}
 	mail := store.OutboxMail{UZI: prov.UZINumber, Kind: "confirm", Recipient: address, Subject: subject, Body: body, CreatedAt: now}
 	if err := s.store.RegisterDigestAddress(ctx, sub, mail); err != nil {
-		return err
+		return fmt.Errorf("register e-mail digest of %s: %w", prov.UZINumber, err)
 	}
 	s.logger.Info("e-mail digest: address registered, confirmation queued", "uzi", prov.UZINumber, "expires", expires)
 	return c.Redirect(http.StatusSeeOther, digestPath+"?gedaan=registered")

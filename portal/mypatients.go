@@ -21,7 +21,8 @@ import (
 
 // "Mijn patiënten", the start page of a care provider: the patients with whom they (by AGB code) or
 // their organisation (by URA) hold an active treatment relationship and whose data is open to them now,
-// each with the basis and until when; filters for who is in hospital now and who went home recently;
+// each with the basis and until when; filters for who is in hospital now, who went home recently and
+// who has something new since the provider last looked (news.go), with what is new marked on the row;
 // and the search. Hospital staff start at /admin. The list is patient data too: each patient listed is
 // logged as a view.
 

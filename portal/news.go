@@ -180,7 +180,7 @@ func newsEntries(patientID int64, items []store.NewsItem, decisions []access.Dec
 			if lab.Flag() != dossier.FlagNone {
 				abnormal = 1
 			}
-			day := it.At.Format(time.DateOnly)
+			day := it.At.In(access.Amsterdam).Format(time.DateOnly)
 			if i, ok := labDay[day]; ok {
 				entries[i].Count++
 				entries[i].Abnormal += abnormal

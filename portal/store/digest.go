@@ -10,6 +10,14 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
+// ErrTooManyConfirmations means a provider asked for more confirmation mails in a day than
+// MaxConfirmationsPerDay: the portal's relay must not become a way to send mail to anyone, again and again.
+var ErrTooManyConfirmations = errors.New("too many confirmation mails today")
+
+// MaxConfirmationsPerDay is how many confirmation mails one provider (UZI number) may have queued in any
+// 24 hours.
+const MaxConfirmationsPerDay = 5
+
 // ErrTokenInvalid means a confirmation link names no pending registration of this provider, or one whose
 // time ran out: the provider registers the address again.
 var ErrTokenInvalid = errors.New("confirmation link unknown or expired")
@@ -64,6 +72,15 @@ func (s *Store) DigestSubscriptionOf(ctx context.Context, uzi string) (DigestSub
 // its mail, or a mail without its registration, cannot happen.
 func (s *Store) RegisterDigestAddress(ctx context.Context, sub DigestSubscription, confirm OutboxMail) error {
 	return s.inWriteTx(ctx, func(tx *sqlx.Tx) error {
+		var recent int
+		if err := tx.GetContext(ctx, &recent, `SELECT count(*) FROM mail_outbox
+			WHERE uzi_number = ? AND kind = 'confirm' AND created_at > ?`,
+			sub.UZI, sub.RegisteredAt.Add(-24*time.Hour).UTC()); err != nil {
+			return fmt.Errorf("store: register digest address: %w", err)
+		}
+		if recent >= MaxConfirmationsPerDay {
+			return ErrTooManyConfirmations
+		}
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO digest_subscriptions (`+subscriptionColumns+`)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
