@@ -85,8 +85,11 @@ type myPatientRow struct {
 	Admitted           bool
 	DischargedRecently bool
 	// News are the lines of what is new for the provider about this patient (news.go), only in the
-	// categories the provider may see now.
-	News []newsEntry
+	// categories the provider may see now; the row shows the newest NewsLinesOnStartPage of them and
+	// counts the rest (NewsMore), which the Nieuw page lists.
+	News      []newsEntry
+	NewsMore  int
+	NewsCount int
 
 	basis     access.Basis
 	decisions []access.Decision
@@ -321,6 +324,10 @@ func firstNonEmpty(values ...string) string {
 	return ""
 }
 
+// NewsLinesOnStartPage is how many lines of news a row of "my patients" shows: enough to see what kind of
+// thing happened, short enough that the list stays a list.
+const NewsLinesOnStartPage = 3
+
 // markNews gives every row of the list the news the provider may see about that patient now: the
 // decisions of the row decide per category, as on the "Nieuw" page.
 func (s *Server) markNews(ctx context.Context, prov *auth.Provider, rows []myPatientRow, now time.Time) error {
@@ -337,7 +344,13 @@ func (s *Server) markNews(ctx context.Context, prov *auth.Provider, rows []myPat
 		byPatient[it.PatientID] = append(byPatient[it.PatientID], it)
 	}
 	for i := range rows {
-		rows[i].News, rows[i].newsShown = newsEntries(rows[i].ID, byPatient[rows[i].ID], rows[i].decisions)
+		all := newsEntries(rows[i].ID, byPatient[rows[i].ID], rows[i].decisions)
+		rows[i].NewsCount = len(all)
+		if len(all) > NewsLinesOnStartPage {
+			rows[i].NewsMore = len(all) - NewsLinesOnStartPage
+			all = all[:NewsLinesOnStartPage]
+		}
+		rows[i].News, rows[i].newsShown = all, entriesShown(all)
 	}
 	return nil
 }

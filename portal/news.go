@@ -70,6 +70,19 @@ type newsEntry struct {
 	// lie outside their reference range or were flagged by the laboratory.
 	Count    int
 	Abnormal int
+
+	// category and items are what the line shows, for the access log.
+	category access.Category
+	items    []string
+}
+
+// entriesShown collects, per category, the items that these lines show.
+func entriesShown(entries []newsEntry) map[access.Category][]string {
+	shown := map[access.Category][]string{}
+	for _, e := range entries {
+		shown[e.category] = append(shown[e.category], e.items...)
+	}
+	return shown
 }
 
 // newsCategory is the data category an item of news belongs to: the access rules decide on it.
@@ -144,27 +157,25 @@ func (s *Server) decideNews(ctx context.Context, who access.Provider, items []st
 		if !main.Allowed {
 			continue
 		}
-		entries, shown := newsEntries(id, byPatient[id], decisions)
+		entries := newsEntries(id, byPatient[id], decisions)
 		if len(entries) == 0 {
 			continue
 		}
 		p := facts.Patient
 		out = append(out, patientNews{ID: p.ID, GivenNames: firstNonEmpty(p.GivenNames, p.Initials),
 			FamilyName: strings.TrimSpace(p.FamilyPrefix + " " + p.FamilyName), BirthDate: p.BirthDate,
-			Entries: entries, Latest: entries[0].At, basis: auditBasis(main.Basis), bsn: audit.PatientOf(p), shown: shown})
+			Entries: entries, Latest: entries[0].At, basis: auditBasis(main.Basis), bsn: audit.PatientOf(p), shown: entriesShown(entries)})
 	}
 	return out, nil
 }
 
 // newsEntries turns one patient's news items (newest first) into the lines the screens show, leaving out
-// every item whose category the decisions do not allow, and collects the items shown per category for the
-// access log.
-func newsEntries(patientID int64, items []store.NewsItem, decisions []access.Decision) ([]newsEntry, map[access.Category][]string) {
+// every item whose category the decisions do not allow.
+func newsEntries(patientID int64, items []store.NewsItem, decisions []access.Decision) []newsEntry {
 	allowed := map[access.Category]bool{}
 	for _, d := range decisions {
 		allowed[d.Category] = d.Allowed
 	}
-	shown := map[access.Category][]string{}
 	var entries []newsEntry
 	labDay := map[string]int{} // day -> index in entries
 	for _, it := range items {
@@ -172,7 +183,7 @@ func newsEntries(patientID int64, items []store.NewsItem, decisions []access.Dec
 		if cat == "" || !allowed[cat] {
 			continue
 		}
-		shown[cat] = append(shown[cat], itemID(it.ItemKind, it.ItemID))
+		item := itemID(it.ItemKind, it.ItemID)
 		switch it.Kind {
 		case store.NewsLab:
 			abnormal := 0
@@ -184,23 +195,24 @@ func newsEntries(patientID int64, items []store.NewsItem, decisions []access.Dec
 			if i, ok := labDay[day]; ok {
 				entries[i].Count++
 				entries[i].Abnormal += abnormal
+				entries[i].items = append(entries[i].items, item)
 				continue
 			}
 			labDay[day] = len(entries)
 			entries = append(entries, newsEntry{Kind: it.Kind, At: it.At, Count: 1, Abnormal: abnormal,
-				Href: dossierHref(patientID, access.Lab)})
+				Href: dossierHref(patientID, access.Lab), category: cat, items: []string{item}})
 		case store.NewsLetter:
 			entries = append(entries, newsEntry{Kind: it.Kind, At: it.At, Title: it.Title,
-				Href: fmt.Sprintf("/patients/%d/letters/%d", patientID, it.ItemID)})
+				Href: fmt.Sprintf("/patients/%d/letters/%d", patientID, it.ItemID), category: cat, items: []string{item}})
 		case store.NewsReport:
 			entries = append(entries, newsEntry{Kind: it.Kind, At: it.At, Title: it.Title,
-				Href: fmt.Sprintf("/patients/%d/reports/%d", patientID, it.ItemID)})
+				Href: fmt.Sprintf("/patients/%d/reports/%d", patientID, it.ItemID), category: cat, items: []string{item}})
 		default:
 			entries = append(entries, newsEntry{Kind: it.Kind, At: it.At, Title: it.Title,
-				Href: dossierHref(patientID, access.Encounters)})
+				Href: dossierHref(patientID, access.Encounters), category: cat, items: []string{item}})
 		}
 	}
-	return entries, shown
+	return entries
 }
 
 // logNews writes one page-view record per patient whose news a page lists: the name and birth date

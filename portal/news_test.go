@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"zorgverlenersportaal/portal"
 	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/devpki"
 	"zorgverlenersportaal/portal/portaltest"
@@ -63,6 +64,12 @@ func TestWhatIsNew(t *testing.T) {
 	row := rowOf(t, home.Body, jong.ID)
 	if row == "" || !strings.Contains(row, "tag--new") || !strings.Contains(row, "Brief: Ontslagbrief cardiologie") || !strings.Contains(row, "Ontslagen") {
 		t.Fatalf("de Jong's row is not marked new with the discharge and the letter:\n%s", row)
+	}
+	// The row shows the newest lines and counts the rest, which the Nieuw page lists.
+	brief, _, _ := strings.Cut(row[strings.Index(row, "news__brief"):], "</ul>")
+	if strings.Count(brief, "<li>") != portal.NewsLinesOnStartPage+1 ||
+		!regexp.MustCompile(`en \d+ meer op de pagina Nieuw`).MatchString(brief) {
+		t.Errorf("de Jong's row does not keep to %d lines and a count of the rest:\n%s", portal.NewsLinesOnStartPage, brief)
 	}
 	if !strings.Contains(home.Body, `href="/?toon=nieuw"`) {
 		t.Error("the start page offers no filter on what is new")
