@@ -217,3 +217,27 @@ func TestDigestConfirmationsAreLimited(t *testing.T) {
 		}
 	}
 }
+
+// TestNewsAndDigestPagesInEnglish: the Nieuw page, the start page with its marks and the digest's pages
+// speak English when asked, with no message missing in either language.
+func TestNewsAndDigestPagesInEnglish(t *testing.T) {
+	env, _ := digestEnv(t)
+	gp := env.Client(t, devpki.CardGP)
+	for _, tc := range []struct{ path, nl, en string }{
+		{"/nieuw", "Nieuw bij uw patiënten", "What is new for your patients"},
+		{"/?toon=nieuw", "Patiënten met iets nieuws", "Patients with something new"},
+		{"/meldingen", "E-mailmelding van nieuwe documenten", "E-mail notice of new items"},
+	} {
+		sep := "?"
+		if strings.Contains(tc.path, "?") {
+			sep = "&"
+		}
+		nl := gp.Get(t, tc.path+sep+"lang=nl")
+		checkPage(t, tc.path+" nl", nl, http.StatusOK)
+		en := gp.Get(t, tc.path+sep+"lang=en")
+		checkPage(t, tc.path+" en", en, http.StatusOK)
+		if !strings.Contains(nl.Body, tc.nl) || !strings.Contains(en.Body, tc.en) {
+			t.Errorf("%s does not speak both languages", tc.path)
+		}
+	}
+}
