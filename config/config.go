@@ -45,6 +45,7 @@ type Config struct {
 	Audit      AuditConfig      `json:"audit"`
 	Ops        OpsConfig        `json:"ops"`
 	Screens    ScreensConfig    `json:"screens"`
+	Digest     DigestConfig     `json:"digest"`
 	Limits     LimitsConfig     `json:"limits"`
 	DevPKI     DevPKIConfig     `json:"dev_pki"`
 }
@@ -232,6 +233,27 @@ type ScreensConfig struct {
 	SearchesPerMinute int `json:"searches_per_minute"`
 }
 
+// DigestConfig switches on the optional daily e-mail that tells a provider how many new items wait in
+// the portal (never which patient): the hospital's SMTP relay, the sender, the local times at which
+// digests go out, and the address of the portal that the mail links to. Off unless Enabled.
+type DigestConfig struct {
+	// Enabled switches the digest and the page where providers register an address on.
+	Enabled bool `json:"enabled"`
+	// SMTPAddr is the relay as host:port; the portal sends through it with net/smtp.
+	SMTPAddr string `json:"smtp_addr"`
+	// RequireTLS refuses to hand a mail to a relay that does not offer STARTTLS.
+	RequireTLS bool `json:"require_tls"`
+	// From is the sender address of the mails.
+	From string `json:"from"`
+	// SendAt are the local times (Europe/Amsterdam, "HH:MM") at which digests go out; a provider gets at
+	// most one a day, at the first of these times at which something new waits.
+	SendAt []string `json:"send_at"`
+	// PortalURL is the portal's address as providers reach it, the only link a digest carries.
+	PortalURL string `json:"portal_url"`
+	// ConfirmWithin is how long the link that confirms an address stays valid.
+	ConfirmWithin Duration `json:"confirm_within"`
+}
+
 // LimitsConfig bounds what one client can make the portal do: how long it may take over a handshake and
 // a request (a client that sends its headers a byte at a time must not hold a connection for ever), how
 // large a request may be, and how many refused logins one card or one address may cause per minute (each
@@ -318,6 +340,11 @@ func Default(dataDir string) Config {
 		Screens: ScreensConfig{
 			RecentDischargeDays: 14,
 			SearchesPerMinute:   10,
+		},
+		Digest: DigestConfig{
+			RequireTLS:    true,
+			SendAt:        []string{"07:00"},
+			ConfirmWithin: Duration{Duration: 48 * time.Hour},
 		},
 		Limits: LimitsConfig{
 			HandshakeTimeout:                 Duration{Duration: 10 * time.Second},

@@ -96,6 +96,11 @@ func TestLoadNamesTheBadKey(t *testing.T) {
 		{"CRL refresh slower than the register publishes", `{"revocation": {"refresh": "2h"}}`, nil, "revocation.refresh"},
 		{"ops addr without port", `{"ops": {"addr": "localhost"}}`, nil, "ops.addr"},
 		{"ops addr same as addr", `{"addr": "127.0.0.1:9443", "ops": {"addr": "127.0.0.1:9443"}}`, nil, "ops.addr"},
+		{"digest without relay", `{"digest": {"enabled": true, "from": "portaal@zh.nl", "portal_url": "https://portaal.zh.nl"}}`, nil, "digest.smtp_addr"},
+		{"digest sender with a name", `{"digest": {"enabled": true, "smtp_addr": "relay:25", "from": "Portaal <portaal@zh.nl>", "portal_url": "https://portaal.zh.nl"}}`, nil, "digest.from"},
+		{"digest plain http link", `{"digest": {"enabled": true, "smtp_addr": "relay:25", "from": "portaal@zh.nl", "portal_url": "http://portaal.zh.nl"}}`, nil, "digest.portal_url"},
+		{"digest send time", `{}`, map[string]string{"ZVP_DIGEST_SEND_AT": "07:00,25:00"}, "digest.send_at"},
+		{"digest confirm within", `{"digest": {"confirm_within": "1m"}}`, nil, "digest.confirm_within"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
+	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -167,6 +169,7 @@ func (c Config) Validate() error {
 	if c.Screens.SearchesPerMinute < 1 || c.Screens.SearchesPerMinute > 1000 {
 		bad("screens.searches_per_minute", "must be from 1 to 1000, not %d", c.Screens.SearchesPerMinute)
 	}
+	c.Digest.validate(bad)
 	c.Limits.validate(bad)
 	if c.DevPKI.Enabled {
 		if err := checkHostPort(c.DevPKI.CRLAddr); err != nil {
@@ -314,4 +317,32 @@ func (a AccessConfig) scopeOf(role string) (RoleScopeConfig, bool) {
 		}
 	}
 	return best, bestLen >= 0
+}
+
+// validate checks the digest's settings when it is switched on: a relay to send through, a plain sender
+// address, send times that are times of day, and an https address of the portal to link to.
+func (d DigestConfig) validate(bad func(key, format string, args ...any)) {
+	if d.ConfirmWithin.Duration < 10*time.Minute || d.ConfirmWithin.Duration > 7*24*time.Hour {
+		bad("digest.confirm_within", "must be from 10m to 168h, not %s", d.ConfirmWithin.Duration)
+	}
+	for _, at := range d.SendAt {
+		if _, err := time.Parse("15:04", at); err != nil || len(at) != 5 {
+			bad("digest.send_at", "%q is not a time of day as HH:MM", at)
+		}
+	}
+	if !d.Enabled {
+		return
+	}
+	if err := checkHostPort(d.SMTPAddr); err != nil {
+		bad("digest.smtp_addr", "%v: the SMTP relay the digests go through", err)
+	}
+	if a, err := mail.ParseAddress(d.From); err != nil || a.Name != "" || a.Address != d.From {
+		bad("digest.from", "must be a plain e-mail address such as portaal@ziekenhuis.nl, not %q", d.From)
+	}
+	if len(d.SendAt) == 0 {
+		bad("digest.send_at", "needs at least one time of day at which digests go out")
+	}
+	if u, err := url.Parse(d.PortalURL); err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		bad("digest.portal_url", "must be the portal's https address as providers reach it, not %q", d.PortalURL)
+	}
 }

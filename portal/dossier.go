@@ -290,6 +290,7 @@ func (s *Server) renderDossier(c echo.Context, v *dossierView, page, titleKey st
 	if err := s.audit.Append(ctx, rec); err != nil {
 		return err
 	}
+	s.markSeen(c, v)
 	data := dossierPage{
 		PatientPublicID: v.facts.Patient.PublicID,
 		Banner:          b,

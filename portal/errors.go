@@ -57,6 +57,12 @@ func (s *Server) classify(err error) problem {
 		return problem{Status: http.StatusTooManyRequests, Key: "search.too_many"}
 	case errors.Is(err, errNoRoleScope):
 		return problem{Status: http.StatusForbidden, Key: "search.no_scope"}
+	case errors.Is(err, errDigestOff):
+		return problem{Status: http.StatusNotFound, Key: "digest.off"}
+	case errors.Is(err, store.ErrTooManyConfirmations):
+		return problem{Status: http.StatusTooManyRequests, Key: "digest.too_many"}
+	case errors.Is(err, store.ErrTokenInvalid):
+		return problem{Status: http.StatusGone, Key: "digest.token_invalid"}
 	case errors.Is(err, store.ErrNotFound):
 		return problem{Status: http.StatusNotFound, Key: "error.not_found"}
 	case errors.As(err, &he):

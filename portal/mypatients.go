@@ -2,6 +2,7 @@ package portal
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -20,7 +21,8 @@ import (
 
 // "Mijn patiënten", the start page of a care provider: the patients with whom they (by AGB code) or
 // their organisation (by URA) hold an active treatment relationship and whose data is open to them now,
-// each with the basis and until when; filters for who is in hospital now and who went home recently;
+// each with the basis and until when; filters for who is in hospital now, who went home recently and
+// who has something new since the provider last looked (news.go), with what is new marked on the row;
 // and the search. Hospital staff start at /admin. The list is patient data too: each patient listed is
 // logged as a view.
 
@@ -29,16 +31,18 @@ const (
 	filterAll        = "alle"
 	filterAdmitted   = "opgenomen"
 	filterDischarged = "ontslagen"
+	// filterNew lists the patients with something new since the provider last looked (news.go).
+	filterNew = "nieuw"
 )
 
-var patientFilters = []string{filterAll, filterAdmitted, filterDischarged}
+var patientFilters = []string{filterAll, filterAdmitted, filterDischarged, filterNew}
 
 // myPatientsPage is the start page of a care provider.
 type myPatientsPage struct {
 	// CanSee says whether the provider's role may see any patient data; without it the page explains.
 	CanSee bool
 	// ShowAdmissions says whether the role may see encounters: only then does the list say who is
-	// admitted, and only then are there filters.
+	// admitted, and only then are there the admission filters (the filter on news is always there).
 	ShowAdmissions bool
 	Filter         string
 	Filters        []patientFilter
@@ -82,9 +86,17 @@ type myPatientRow struct {
 	Admission          *dossier.Encounter
 	Admitted           bool
 	DischargedRecently bool
+	// News are the lines of what is new for the provider about this patient (news.go), only in the
+	// categories the provider may see now; the row shows the newest NewsLinesOnStartPage of them and
+	// counts the rest (NewsMore), which the Nieuw page lists.
+	News      []newsEntry
+	NewsMore  int
+	NewsCount int
 
-	basis access.Basis
-	bsn   audit.Patient
+	basis     access.Basis
+	decisions []access.Decision
+	newsShown map[access.Category][]string
+	bsn       audit.Patient
 }
 
 // home is the start page: "Mijn patiënten" for a care provider, the administration for hospital staff
@@ -97,7 +109,7 @@ func (s *Server) home(c echo.Context) error {
 	}
 	page := myPatientsPage{CanSee: !scope.Empty(), ShowAdmissions: scope.Permits(access.Encounters),
 		RecentDays: s.cfg.Screens.RecentDischargeDays, Filter: filterAll, Search: newSearchForm(c)}
-	if f := c.QueryParam("toon"); page.ShowAdmissions && slices.Contains(patientFilters, f) {
+	if f := c.QueryParam("toon"); (page.ShowAdmissions || f == filterNew) && slices.Contains(patientFilters, f) {
 		page.Filter = f
 	}
 	if page.CanSee {
@@ -145,6 +157,16 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 				ids = append(ids, pr.Patient.ID)
 			}
 		}
+	} else if page.Filter == filterNew {
+		items, err := s.store.NewsFor(ctx, prov.UZINumber, who.AGB, who.URA, newsWindowStart(now), now, NewsPageLimit)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if !slices.Contains(ids, it.PatientID) {
+				ids = append(ids, it.PatientID)
+			}
+		}
 	} else {
 		var err error
 		if ids, err = s.store.PatientsInHospitalOf(ctx, who.AGB, who.URA, recent, now); err != nil {
@@ -164,7 +186,8 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 		if rel, ok := listedWith[id]; ok && own[0].ID != rel {
 			continue // listed on the page of the newest relationship
 		}
-		main := mainDecision(s.decideAll(c, who, facts, now))
+		decisions := s.decideAll(c, who, facts, now)
+		main := mainDecision(decisions)
 		if !main.Allowed {
 			page.Hidden++
 			continue
@@ -177,7 +200,7 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 		name := p.Name()
 		rows = append(rows, myPatientRow{ID: p.ID, PublicID: p.PublicID, GivenNames: name.Given(), FamilyName: name.Family(), BirthDate: p.BirthDate, Age: age,
 			Deceased: p.Deceased, Minor: !p.Deceased && age < 18, Relationships: own,
-			Until: main.Basis.Until, Emergency: main.Basis.Emergency, basis: main.Basis, bsn: audit.PatientOf(p)})
+			Until: main.Basis.Until, Emergency: main.Basis.Emergency, basis: main.Basis, decisions: decisions, bsn: audit.PatientOf(p)})
 	}
 	slices.SortStableFunc(rows, func(a, b myPatientRow) int {
 		if c := strings.Compare(sortName(a.FamilyName), sortName(b.FamilyName)); c != 0 {
@@ -206,12 +229,18 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 				break
 			}
 		}
-		for _, f := range patientFilters {
+	}
+	for _, f := range patientFilters {
+		if page.ShowAdmissions || f == filterAll || f == filterNew {
 			page.Filters = append(page.Filters, patientFilter{Key: f, Current: f == page.Filter})
 		}
 	}
+	if err := s.markNews(ctx, prov, rows, now); err != nil {
+		return err
+	}
 	for _, r := range rows {
-		if (page.Filter == filterAdmitted && !r.Admitted) || (page.Filter == filterDischarged && !r.DischargedRecently) {
+		if (page.Filter == filterAdmitted && !r.Admitted) || (page.Filter == filterDischarged && !r.DischargedRecently) ||
+			(page.Filter == filterNew && len(r.News) == 0) {
 			continue
 		}
 		page.Rows = append(page.Rows, r)
@@ -224,6 +253,10 @@ func (s *Server) listMyPatients(c echo.Context, prov *auth.Provider, page *myPat
 		if r.Admission != nil {
 			shown = append(shown, audit.Shown{Category: access.Encounters, Items: []string{itemID("encounter", r.Admission.ID)}})
 			detail = "start page: my patients (name, birth date, basis, admission status)"
+		}
+		if len(r.News) > 0 {
+			shown = mergeShown(shown, newsShown(r.newsShown)[1:])
+			detail = strings.TrimSuffix(detail, ")") + ", what is new)"
 		}
 		rec := actor.PageView(r.bsn, shown, auditBasis(r.basis))
 		rec.Detail = detail
@@ -282,4 +315,62 @@ func sortName(family string) string {
 		}
 	}
 	return f
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// NewsLinesOnStartPage is how many lines of news a row of "my patients" shows: enough to see what kind of
+// thing happened, short enough that the list stays a list.
+const NewsLinesOnStartPage = 3
+
+// markNews gives every row of the list the news the provider may see about that patient now: the
+// decisions of the row decide per category, as on the "Nieuw" page.
+func (s *Server) markNews(ctx context.Context, prov *auth.Provider, rows []myPatientRow, now time.Time) error {
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	items, err := s.store.NewsOfPatients(ctx, prov.UZINumber, ids, newsWindowStart(now), now)
+	if err != nil {
+		return err
+	}
+	byPatient := map[int64][]store.NewsItem{}
+	for _, it := range items {
+		byPatient[it.PatientID] = append(byPatient[it.PatientID], it)
+	}
+	for i := range rows {
+		all := newsEntries(rows[i].ID, byPatient[rows[i].ID], rows[i].decisions)
+		rows[i].NewsCount = len(all)
+		if len(all) > NewsLinesOnStartPage {
+			rows[i].NewsMore = len(all) - NewsLinesOnStartPage
+			all = all[:NewsLinesOnStartPage]
+		}
+		rows[i].News, rows[i].newsShown = all, entriesShown(all)
+	}
+	return nil
+}
+
+// mergeShown adds more to what a page showed, one entry per category: the log's category column names
+// each category once.
+func mergeShown(shown, more []audit.Shown) []audit.Shown {
+	for _, m := range more {
+		i := slices.IndexFunc(shown, func(s audit.Shown) bool { return s.Category == m.Category })
+		if i < 0 {
+			shown = append(shown, m)
+			continue
+		}
+		for _, item := range m.Items {
+			if !slices.Contains(shown[i].Items, item) {
+				shown[i].Items = append(shown[i].Items, item)
+			}
+		}
+	}
+	return shown
 }

@@ -36,6 +36,8 @@ func (s *Server) routes() {
 	// Everything else needs an admitted provider with a live session.
 	provider := card.Group("", s.requireSession)
 	provider.GET("/", s.home)
+	// What is new for the provider's patients since they last looked (news.go).
+	provider.GET("/nieuw", s.showNews)
 
 	// The provider's screens: the start page is "Mijn patiënten" (hospital staff go on to /admin); the
 	// search by BSN and birth date; the dossier, one address per permitted category, items by opaque id
@@ -95,6 +97,14 @@ func (s *Server) routes() {
 	// The access log (NEN 7513): every provider's own accesses; the administrators' patient reports and
 	// the emergency accesses as the log recorded them.
 	provider.GET("/mijn-inzages", s.ownAccesses)
+
+	// The provider's own e-mail digest (digestpage.go): register an address, confirm it from the mail's
+	// link with a button, stop it.
+	provider.GET(digestPath, s.showDigest)
+	provider.POST(digestPath, s.registerDigest)
+	provider.GET(digestPath+"/bevestig", s.showDigestConfirm)
+	provider.POST(digestPath+"/bevestig", s.confirmDigest)
+	provider.POST(digestPath+"/stop", s.stopDigest)
 	admin.GET("/log", s.accessLogAdmin)
 	admin.POST("/log/patient", s.patientAccessReport)
 	admin.GET("/log/emergency", s.emergencyAccesses)

@@ -200,8 +200,11 @@ func TestBrowserPharmacistSeesLabAndMedicationButNoLetters(t *testing.T) {
 	jong := env.Patient(t, bsnDeJong)
 	b := browser.Open(t, env, devpki.CardPharmacist)
 	b.Visit("/")
-	if n := b.Count(`a[href^="/?toon="]`); n != 0 {
+	if n := b.Count(`a[href="/?toon=opgenomen"], a[href="/?toon=ontslagen"]`); n != 0 {
 		t.Errorf("the pharmacist gets %d admission filters", n)
+	}
+	if b.Count(`a[href="/?toon=nieuw"]`) != 1 {
+		t.Error("the pharmacist gets no filter on what is new")
 	}
 	b.Screenshot("pharmacist-start")
 	b.Axe(t)

@@ -142,7 +142,8 @@ func TestStartPageListsMyPatientsWithBasisAndFilters(t *testing.T) {
 	}
 	var admission *store.AccessRecord
 	for i, r := range recs {
-		if r.PatientBSN == bsnVanDenBerg && r.ObjectCategory == "summary,encounters" {
+		// The row shows the admission, and what is new about the patient (news.go) after it.
+		if r.PatientBSN == bsnVanDenBerg && strings.HasPrefix(r.ObjectCategory, "summary,encounters") {
 			admission = &recs[i]
 		}
 	}

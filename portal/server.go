@@ -19,6 +19,7 @@ import (
 	"zorgverlenersportaal/config"
 	"zorgverlenersportaal/portal/access"
 	"zorgverlenersportaal/portal/audit"
+	"zorgverlenersportaal/portal/digest"
 	"zorgverlenersportaal/portal/document"
 	"zorgverlenersportaal/portal/store"
 	"zorgverlenersportaal/uzi"
@@ -59,6 +60,8 @@ type Server struct {
 	documents *document.Sanitizer
 	// checkpoints witnesses the log's head outside the database, on an interval and at shutdown.
 	checkpoints *audit.Checkpointer
+	// digest sends the optional e-mail digests in the background (nil when digest.enabled is off).
+	digest *digest.Worker
 }
 
 // Option changes a dependency that New would otherwise build from the configuration; the portal itself
@@ -66,8 +69,16 @@ type Server struct {
 type Option func(*options)
 
 type options struct {
-	now      func() time.Time
-	register agb.Lookup
+	now        func() time.Time
+	register   agb.Lookup
+	digestPoll time.Duration
+}
+
+// WithDigestTiming makes the e-mail digest's worker look at its clock and outbox every poll instead of
+// every 30 seconds, and pause poll instead of a minute after a first failed delivery: tests see a mail
+// leave in milliseconds.
+func WithDigestTiming(poll time.Duration) Option {
+	return func(o *options) { o.digestPoll = poll }
 }
 
 // WithClock replaces the clock of the whole portal: sessions, the access log, the AGB register's "today"
@@ -86,7 +97,7 @@ func WithAGBLookup(l agb.Lookup) Option {
 // keys, parses every template, and registers the routes. Anything missing is an error here, at start-up,
 // not on the first request.
 func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option) (*Server, error) {
-	o := options{now: time.Now, register: store.AGBRegister{Store: st}}
+	o := options{now: time.Now, register: store.AGBRegister{Store: st}, digestPoll: 30 * time.Second}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -160,6 +171,9 @@ func New(cfg config.Config, st *store.Store, logger *slog.Logger, opts ...Option
 		checkpoints: &audit.Checkpointer{Store: st, Key: checkpointKey, File: cfg.Path(cfg.Audit.CheckpointFile),
 			Logger: logger.With("component", "audit"), Now: o.now},
 	}
+	if cfg.Digest.Enabled {
+		s.digest = s.newDigestWorker(o.digestPoll)
+	}
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
@@ -203,6 +217,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer stopRevocation()
 	go s.revocation.Run(revCtx)
 	go s.checkpoints.Run(revCtx, s.cfg.Audit.CheckpointInterval.Duration)
+	// The digest worker stops before the access log closes: a delivery it finishes still gets its record.
+	digestCtx, stopDigest := context.WithCancel(context.WithoutCancel(ctx))
+	digestDone := make(chan struct{})
+	go func() {
+		defer close(digestDone)
+		if s.digest != nil {
+			s.digest.Run(digestCtx)
+		}
+	}()
+	stopDigestWorker := func() { stopDigest(); <-digestDone }
 	// The listener gets its own copy of the TLS configuration: net/http adjusts srv.TLSConfig for HTTP/2
 	// while the listener may already be handshaking.
 	tlsLn := auth.NewDoorListener(ln, s.tls.Clone(), s.cardDoor, s.now, lim.HandshakeTimeout.Duration, s.handshakeRefused)
@@ -211,6 +235,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(tlsLn) }()
 	select {
 	case err := <-errc:
+		stopDigestWorker()
 		return err
 	case <-ctx.Done():
 	}
@@ -218,6 +243,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	// The access log closes after the last request: what was queued is written, the appender stops.
 	defer s.audit.Close()
+	stopDigestWorker()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("portal: shutdown: %w", err)
 	}

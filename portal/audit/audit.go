@@ -37,11 +37,15 @@ const (
 	// EventExport is a download of a patient's documents as one package (IHE XDM): one event that names
 	// every document in it.
 	EventExport Event = "export"
+	// EventNotification is an e-mail digest handed to the relay: whom the portal told how many new items
+	// wait. The mail names no patient, so neither does the record.
+	EventNotification Event = "notification"
 )
 
 // Events lists every event, in the order reports explain them.
 var Events = []Event{EventView, EventSearch, EventLogin, EventLoginRefused, EventEmergencyAccess,
-	EventConsentChange, EventRelationshipChange, EventImport, EventAdminAction, EventReport, EventExport}
+	EventConsentChange, EventRelationshipChange, EventImport, EventAdminAction, EventReport, EventExport,
+	EventNotification}
 
 // Outcome says whether the action went ahead.
 type Outcome string

@@ -104,6 +104,10 @@ func TestEveryEventIsRecordedWithAllItsFields(t *testing.T) {
 		want store.AccessRecord
 	}{
 		{"login", gp.Login(), with(func(r *store.AccessRecord) { r.Event, r.Outcome = "login", "success" })},
+		{"notification", gp.Notification(3, "a.arts@praktijk.example"), with(func(r *store.AccessRecord) {
+			r.Event, r.Outcome = "notification", "success"
+			r.Detail = "e-mail digest: 3 new item(s) in the portal, sent to a.arts@praktijk.example"
+		})},
 		{"login refused", gp.LoginRefused("agb.ended", "AGB registration ended 2025-12-31"), with(func(r *store.AccessRecord) {
 			r.Event, r.Outcome, r.Reason, r.Detail = "login_refused", "refused", "agb.ended", "AGB registration ended 2025-12-31"
 		})},

@@ -317,3 +317,11 @@ func (a Actor) Report(kind string, p Patient, detail string) Record {
 	r.Reason, r.Category, r.Detail = kind, "access_log", detail
 	return r
 }
+
+// Notification is an e-mail digest delivered to the provider's registered address: it told them that
+// this many new items wait, and nothing about any patient.
+func (a Actor) Notification(items int, address string) Record {
+	r := a.record(EventNotification, Success)
+	r.Detail = fmt.Sprintf("e-mail digest: %d new item(s) in the portal, sent to %s", items, address)
+	return r
+}

@@ -19,7 +19,8 @@ import (
 // at ten thousand. Small fixed tables (the access log's head and anchor, the migrations) may be scanned.
 var bigTables = []string{"patients", "relationships", "consents", "encounters", "appointments", "procedures",
 	"conditions", "allergies", "medications", "lab_results", "vital_signs", "reports", "letters", "attachments",
-	"imaging_studies", "treatment_limits", "access_log", "fhir_resources", "fhir_identifiers", "agb_links"}
+	"imaging_studies", "treatment_limits", "access_log", "fhir_resources", "fhir_identifiers", "agb_links",
+	"seen_items"}
 
 // TestHotQueriesStayPerPatient runs every query a page view makes (the patient, the facts for the
 // decision, "my patients" of an organisation that holds most relationships, each dossier tab, the lab
@@ -99,6 +100,14 @@ func TestHotQueriesStayPerPatient(t *testing.T) {
 		}, true},
 		{"my patients in hospital (start page filters)", func() error {
 			_, err := st.PatientsInHospitalOf(ctx, gp.AGB, gp.URA, moment.AddDate(0, 0, -14), moment)
+			return err
+		}, false},
+		{"what is new for a provider (Nieuw page, digest)", func() error {
+			_, err := st.NewsFor(ctx, gp.UZINumber, gp.AGB, gp.URA, moment.AddDate(0, 0, -30), moment, 500)
+			return err
+		}, false},
+		{"what is new for the patients of a start page", func() error {
+			_, err := st.NewsOfPatients(ctx, gp.UZINumber, []int64{id, 701, 702}, moment.AddDate(0, 0, -30), moment)
 			return err
 		}, false},
 		{"lab series", func() error { _, err := st.LabSeries(ctx, id, labs[0].CodeSystem, labs[0].Code); return err }, false},
