@@ -30,7 +30,7 @@ type NewsItem struct {
 	// address is its patient's lab tab, an encounter's the encounters tab.
 	PatientPublicID string   `db:"patient_public_id"`
 	ItemPublicID    string   `db:"item_public_id"`
-	Kind      NewsKind `db:"kind"`
+	Kind            NewsKind `db:"kind"`
 	// ItemKind and ItemID name the item as the access log and seen_items do ("letter", 12).
 	ItemKind string    `db:"item_kind"`
 	ItemID   int64     `db:"item_id"`
