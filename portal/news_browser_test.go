@@ -30,7 +30,7 @@ func TestBrowserNewDischargeLetter(t *testing.T) {
 	if status := b.Visit("/"); status != http.StatusOK {
 		t.Fatalf("start page: %d", status)
 	}
-	row := fmt.Sprintf(`a.tag--new[href="/nieuw#patient-%d"]`, jong.ID)
+	row := `a.tag--new[href="/nieuw#patient-` + jong.PublicID + `"]`
 	if b.Count(row) != 1 {
 		t.Fatal("Mijn patiënten does not mark de Jong as having something new")
 	}
@@ -40,7 +40,7 @@ func TestBrowserNewDischargeLetter(t *testing.T) {
 	if status := b.Follow(row); status != http.StatusOK {
 		t.Fatalf("Nieuw page: %d", status)
 	}
-	letterLink := fmt.Sprintf(`#patient-%d a[href="%s"]`, jong.ID, href)
+	letterLink := fmt.Sprintf(`#patient-%s a[href="%s"]`, jong.PublicID, href)
 	if b.Count(letterLink) != 1 || !strings.Contains(b.Text(letterLink), "Ontslagbrief cardiologie") {
 		t.Fatal("the Nieuw page does not list the discharge letter as new")
 	}
@@ -59,7 +59,7 @@ func TestBrowserNewDischargeLetter(t *testing.T) {
 	if b.Count(letterLink) != 0 {
 		t.Error("the letter is still marked new after the gp opened it")
 	}
-	if b.Count(fmt.Sprintf("#patient-%d .tag--new", jong.ID)) == 0 {
+	if b.Count(fmt.Sprintf("#patient-%s .tag--new", jong.PublicID)) == 0 {
 		t.Error("opening the letter took away the rest of de Jong's news")
 	}
 	b.Axe(t)
