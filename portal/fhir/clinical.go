@@ -66,15 +66,7 @@ func (r *run) importEncounter(e *entry) (bool, error) {
 	if enc.Hospitalization != nil {
 		row.DischargeDisposition = conceptText(enc.Hospitalization.DischargeDisposition)
 	}
-	prev, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
-	row.ID = knownRow(prev, found)
-	if err := r.tx.PutEncounter(&row); err != nil {
-		return false, err
-	}
-	return !found, r.record(e, store.TargetEncounters, row.ID, found, "", nil)
+	return r.putRow(e, store.TargetEncounters, &row.ID, func() error { return r.tx.PutEncounter(&row) })
 }
 
 // displayOf names a resource of the bundle by its code (a Condition as encounter reason, say).
@@ -141,15 +133,7 @@ func (r *run) importAppointment(e *entry) (bool, error) {
 	if row.EndAt, err = optionalTime(a.End); err != nil {
 		return false, reject("end: %v", err)
 	}
-	prev, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
-	row.ID = knownRow(prev, found)
-	if err := r.tx.PutAppointment(&row); err != nil {
-		return false, err
-	}
-	return !found, r.record(e, store.TargetAppointments, row.ID, found, "", nil)
+	return r.putRow(e, store.TargetAppointments, &row.ID, func() error { return r.tx.PutAppointment(&row) })
 }
 
 // isPatientRef tells whether an appointment participant is the patient: by the reference's type, its
@@ -212,15 +196,7 @@ func (r *run) importCondition(e *entry) (bool, error) {
 	if row.RecordedAt, err = optionalTime(c.RecordedDate); err != nil {
 		return false, reject("recordedDate: %v", err)
 	}
-	prev, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
-	row.ID = knownRow(prev, found)
-	if err := r.tx.PutCondition(&row); err != nil {
-		return false, err
-	}
-	return !found, r.record(e, store.TargetConditions, row.ID, found, "", nil)
+	return r.putRow(e, store.TargetConditions, &row.ID, func() error { return r.tx.PutCondition(&row) })
 }
 
 // importAllergy maps an AllergyIntolerance, including the SNOMED "no known allergy" statement.
@@ -278,15 +254,7 @@ func (r *run) importAllergy(e *entry) (bool, error) {
 	if row.RecordedAt, err = optionalTime(a.RecordedDate); err != nil {
 		return false, reject("recordedDate: %v", err)
 	}
-	prev, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
-	row.ID = knownRow(prev, found)
-	if err := r.tx.PutAllergy(&row); err != nil {
-		return false, err
-	}
-	return !found, r.record(e, store.TargetAllergies, row.ID, found, "", nil)
+	return r.putRow(e, store.TargetAllergies, &row.ID, func() error { return r.tx.PutAllergy(&row) })
 }
 
 // reactionSeverityRank orders the FHIR reaction severities, so that an allergy shows its worst reaction.
@@ -331,15 +299,7 @@ func (r *run) importProcedure(e *entry) (bool, error) {
 	if row.EndAt, err = optionalTime(end); err != nil {
 		return false, reject("performedPeriod.end: %v", err)
 	}
-	prev, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
-	row.ID = knownRow(prev, found)
-	if err := r.tx.PutProcedure(&row); err != nil {
-		return false, err
-	}
-	return !found, r.record(e, store.TargetProcedures, row.ID, found, "", nil)
+	return r.putRow(e, store.TargetProcedures, &row.ID, func() error { return r.tx.PutProcedure(&row) })
 }
 
 // importImagingStudy maps an ImagingStudy: modalities, body sites and counts from the study or its series.
@@ -403,15 +363,7 @@ func (r *run) importImagingStudy(e *entry) (bool, error) {
 	if row.StartedAt, err = optionalTime(started); err != nil {
 		return false, reject("started: %v", err)
 	}
-	prev, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
-	row.ID = knownRow(prev, found)
-	if err := r.tx.PutImagingStudy(&row); err != nil {
-		return false, err
-	}
-	return !found, r.record(e, store.TargetImagingStudies, row.ID, found, "", nil)
+	return r.putRow(e, store.TargetImagingStudies, &row.ID, func() error { return r.tx.PutImagingStudy(&row) })
 }
 
 func orDefault(s, def string) string {

@@ -416,6 +416,21 @@ func knownRow(prev store.FHIRIdentity, found bool) int64 {
 	return 0
 }
 
+// putRow stores a resource's row where an earlier import of the same resource put it (or in a new row),
+// through put, and records the resource; it reports whether the resource is new. It is the one way a
+// plain clinical row is imported, so a re-import always updates rather than duplicates.
+func (r *run) putRow(e *entry, target string, rowID *int64, put func() error) (bool, error) {
+	prev, found, err := r.existing(e)
+	if err != nil {
+		return false, err
+	}
+	*rowID = knownRow(prev, found)
+	if err := put(); err != nil {
+		return false, err
+	}
+	return !found, r.record(e, target, *rowID, found, "", nil)
+}
+
 // record remembers the imported resource (target table and row) and its identifiers, and marks the entry
 // done for the references that follow.
 func (r *run) record(e *entry, target string, rowID int64, existed bool, contentType string, content []byte) error {

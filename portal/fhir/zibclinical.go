@@ -118,15 +118,7 @@ func (r *run) treatmentDirective(e *entry, c *Consent, pat access.Patient) (bool
 	if row.RecordedAt, err = timeOf("dateTime", c.DateTime); err != nil {
 		return false, err
 	}
-	prev, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
-	row.ID = knownRow(prev, found)
-	if err := r.tx.PutTreatmentLimit(&row); err != nil {
-		return false, err
-	}
-	return !found, r.record(e, store.TargetTreatmentLimits, row.ID, found, "", nil)
+	return r.putRow(e, store.TargetTreatmentLimits, &row.ID, func() error { return r.tx.PutTreatmentLimit(&row) })
 }
 
 // actorName names a party of an agreement: the patient, a practitioner or organisation the bundle
@@ -222,15 +214,7 @@ func (r *run) importFlag(e *entry) (bool, error) {
 			return false, err
 		}
 	}
-	prev, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
-	row.ID = knownRow(prev, found)
-	if err := r.tx.PutAlert(&row); err != nil {
-		return false, err
-	}
-	return !found, r.record(e, store.TargetAlerts, row.ID, found, "", nil)
+	return r.putRow(e, store.TargetAlerts, &row.ID, func() error { return r.tx.PutAlert(&row) })
 }
 
 // treatmentLimitFlag maps a Flag of the portal's own treatment-limit profile.
@@ -252,15 +236,7 @@ func (r *run) treatmentLimitFlag(e *entry, f *Flag, pat access.Patient) (bool, e
 			return false, err
 		}
 	}
-	prev, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
-	row.ID = knownRow(prev, found)
-	if err := r.tx.PutTreatmentLimit(&row); err != nil {
-		return false, err
-	}
-	return !found, r.record(e, store.TargetTreatmentLimits, row.ID, found, "", nil)
+	return r.putRow(e, store.TargetTreatmentLimits, &row.ID, func() error { return r.tx.PutTreatmentLimit(&row) })
 }
 
 const (
@@ -387,15 +363,7 @@ func (r *run) importDeviceUseStatement(e *entry) (bool, error) {
 	if row.EndAt, err = timeOf("timingPeriod.end", end); err != nil {
 		return false, err
 	}
-	prev, found, err := r.existing(e)
-	if err != nil {
-		return false, err
-	}
-	row.ID = knownRow(prev, found)
-	if err := r.tx.PutMedicalDevice(&row); err != nil {
-		return false, err
-	}
-	return !found, r.record(e, store.TargetMedicalDevices, row.ID, found, "", nil)
+	return r.putRow(e, store.TargetMedicalDevices, &row.ID, func() error { return r.tx.PutMedicalDevice(&row) })
 }
 
 // deviceFrom resolves the Device of a statement: in this bundle, or imported before.
