@@ -166,22 +166,10 @@ func (r *run) fillMP9(m *medicationResource, block dossier.MedicationBlock, row 
 		p := r.partyOf(prescriber)
 		row.Prescriber, row.PrescriberSpecialism = p.name, p.specialism
 	case dossier.MedicationAdministered:
-		start := m.EffectiveDateTime
-		if m.EffectivePeriod != nil {
-			start = orDefault(start, m.EffectivePeriod.Start)
-		}
-		if row.StartAt, err = timeOf("effective", start); err != nil {
+		if err := r.fillAdministration(m, row); err != nil {
 			return err
 		}
-		var d mpAdministeredDosage
-		if len(m.Dosage) > 0 {
-			if err := json.Unmarshal(m.Dosage, &d); err != nil {
-				return reject("dosage is not a MedicationAdministration dosage: %v", err)
-			}
-		}
-		row.Dose = administeredText(d)
 		row.StopReason = statusReasonOf(m.StatusReason)
-		row.Performer = r.performerOf(m.Performer).name
 	}
 	return nil
 }
@@ -272,21 +260,9 @@ func (r *run) fillPlainMedication(m *medicationResource, row *dossier.Medication
 		row.Performer = r.performerOf(m.Performer).name
 		row.Links = r.linksOf(m)
 	case "MedicationAdministration":
-		start := m.EffectiveDateTime
-		if m.EffectivePeriod != nil {
-			start = orDefault(start, m.EffectivePeriod.Start)
-		}
-		if row.StartAt, err = timeOf("effective", start); err != nil {
+		if err := r.fillAdministration(m, row); err != nil {
 			return err
 		}
-		var d mpAdministeredDosage
-		if len(m.Dosage) > 0 {
-			if err := json.Unmarshal(m.Dosage, &d); err != nil {
-				return reject("dosage is not a MedicationAdministration dosage: %v", err)
-			}
-		}
-		row.Dose = administeredText(d)
-		row.Performer = r.performerOf(m.Performer).name
 		row.Links = r.linksOf(m)
 	}
 	return nil
@@ -325,6 +301,28 @@ func plainDosageText(ds []mpDosage, cycle *Quantity) (dose, route string) {
 		parts = append(parts, "zo nodig")
 	}
 	return strings.Join(parts, ", "), route
+}
+
+// fillAdministration reads what an administration (MP9 or plain FHIR) says alike: when it was given, the
+// dose and who gave it.
+func (r *run) fillAdministration(m *medicationResource, row *dossier.Medication) error {
+	start := m.EffectiveDateTime
+	if m.EffectivePeriod != nil {
+		start = orDefault(start, m.EffectivePeriod.Start)
+	}
+	var err error
+	if row.StartAt, err = timeOf("effective", start); err != nil {
+		return err
+	}
+	var d mpAdministeredDosage
+	if len(m.Dosage) > 0 {
+		if err := json.Unmarshal(m.Dosage, &d); err != nil {
+			return reject("dosage is not a MedicationAdministration dosage: %v", err)
+		}
+	}
+	row.Dose = administeredText(d)
+	row.Performer = r.performerOf(m.Performer).name
+	return nil
 }
 
 // administeredText writes what was given: "4 stuks, oraal".
