@@ -122,14 +122,8 @@ func (a *Admission) queueClaim(ctx context.Context, p *Provider, code, reason, d
 
 // PendingClaim returns the claim of the provider that waits for the administrator, if any.
 func (a *Admission) PendingClaim(ctx context.Context, uziNumber string) (AGBClaim, bool, error) {
-	c, err := a.links.LatestAGBClaim(ctx, uziNumber)
-	switch {
-	case errors.Is(err, ErrNoClaim):
-		return AGBClaim{}, false, nil
-	case err != nil:
-		return AGBClaim{}, false, err
-	}
-	return c, c.Status == ClaimStatusPending, nil
+	c, ok, err := a.LatestClaim(ctx, uziNumber)
+	return c, ok && c.Status == ClaimStatusPending, err
 }
 
 // LatestClaim returns the newest claim of the provider, pending or decided, so that the first-entry page
