@@ -331,15 +331,9 @@ func (s *Store) attachmentInfos(ctx context.Context, query string, args ...any) 
 // Attachment returns the content of one attachment of a patient's report or letter; ErrNotFound when it
 // does not exist or belongs to another patient's document.
 func (s *Store) Attachment(ctx context.Context, patientID, attachmentID int64) (dossier.Attachment, error) {
-	var a dossier.Attachment
-	err := s.read.GetContext(ctx, &a, `
-		SELECT a.id, a.public_id, a.report_id, a.letter_id, a.position, a.content_type, a.title, length(a.data) AS size, a.sha256, a.data
-		FROM attachments a
-		LEFT JOIN reports r ON r.id = a.report_id
-		LEFT JOIN letters l ON l.id = a.letter_id
-		WHERE a.id = ? AND coalesce(r.patient_id, l.patient_id) = ?`, attachmentID, patientID)
+	a, err := s.patientAttachment(ctx, "a.id = ?", attachmentID, patientID)
 	if err != nil {
-		return dossier.Attachment{}, fmt.Errorf("store: attachment %d of patient %d: %w", attachmentID, patientID, translate(err))
+		return dossier.Attachment{}, fmt.Errorf("store: attachment %d of patient %d: %w", attachmentID, patientID, err)
 	}
 	return a, nil
 }
@@ -347,17 +341,24 @@ func (s *Store) Attachment(ctx context.Context, patientID, attachmentID int64) (
 // AttachmentByPublicID is Attachment for the public id that a PDF's address carries; ErrNotFound when it
 // does not exist or belongs to another patient's document.
 func (s *Store) AttachmentByPublicID(ctx context.Context, patientID int64, publicID string) (dossier.Attachment, error) {
+	a, err := s.patientAttachment(ctx, "a.public_id = ?", publicID, patientID)
+	if err != nil {
+		return dossier.Attachment{}, fmt.Errorf("store: attachment %q of patient %d: %w", publicID, patientID, err)
+	}
+	return a, nil
+}
+
+// patientAttachment reads the one attachment that match (a constant condition on the attachments row, never
+// user text; key is its argument) selects, only when its report or letter belongs to the patient.
+func (s *Store) patientAttachment(ctx context.Context, match string, key any, patientID int64) (dossier.Attachment, error) {
 	var a dossier.Attachment
 	err := s.read.GetContext(ctx, &a, `
 		SELECT a.id, a.public_id, a.report_id, a.letter_id, a.position, a.content_type, a.title, length(a.data) AS size, a.sha256, a.data
 		FROM attachments a
 		LEFT JOIN reports r ON r.id = a.report_id
 		LEFT JOIN letters l ON l.id = a.letter_id
-		WHERE a.public_id = ? AND coalesce(r.patient_id, l.patient_id) = ?`, publicID, patientID)
-	if err != nil {
-		return dossier.Attachment{}, fmt.Errorf("store: attachment %q of patient %d: %w", publicID, patientID, translate(err))
-	}
-	return a, nil
+		WHERE `+match+` AND coalesce(r.patient_id, l.patient_id) = ?`, key, patientID)
+	return a, translate(err)
 }
 
 // ImagingStudies lists a patient's imaging studies, newest first.
