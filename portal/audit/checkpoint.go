@@ -363,7 +363,9 @@ func VerifyCheckpoints(ctx context.Context, st *store.Store, r io.Reader, pub ed
 	for i := range valid {
 		v := &valid[i]
 		cp := v.cp
-		if cp.At > rep.Newest.At {
+		// At has millisecond precision, so two checkpoints can share it; valid is in head order, so on a
+		// tie the later head is the newer.
+		if cp.At >= rep.Newest.At {
 			rep.Newest = cp
 		}
 		if cp.Count > count {
